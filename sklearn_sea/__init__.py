@@ -1,0 +1,25 @@
+"""k-sparse linear models with the Support Exploration Algorithm (SEA).
+
+The whole public API:
+
+- :class:`SEARegressor` and the function :func:`sea`;
+- :mod:`sklearn_sea.datasets`: problem generators;
+- :mod:`sklearn_sea.metrics`: support-recovery metrics and scorers.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from importlib.metadata import PackageNotFoundError, version
+
+from ._sea import SEARegressor, sea
+
+try:
+    __version__ = version("sklearn-sea")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "SEARegressor",
+    "__version__",
+    "sea",
+]

@@ -1,0 +1,184 @@
+"""Shared scikit-learn plumbing of the k-sparse regressors.
+
+Subclasses implement one method, ``_solve(problem, k, coef_init, loss_scale)``,
+on a normalised single-target problem (see :mod:`sklearn_sea._core`); this
+base validates the data, handles sample weights, the intercept, feature
+scaling, multi-output targets and the fitted attributes.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import warnings
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.extmath import safe_sparse_dot
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+
+from ._core import prepare_least_squares
+
+
+def resolve_n_nonzero_coefs(n_nonzero_coefs, n_features):
+    """Default and clip the sparsity level.
+
+    ``None`` gives 10% of the features (at least one), as scikit-learn's
+    :class:`~sklearn.linear_model.OrthogonalMatchingPursuit`; a value above
+    ``n_features`` is clipped with a warning.
+    """
+    if n_nonzero_coefs is None:
+        return max(int(0.1 * n_features), 1)
+    if n_nonzero_coefs > n_features:
+        warnings.warn(
+            f"n_nonzero_coefs={n_nonzero_coefs} is larger than n_features="
+            f"{n_features}; using n_nonzero_coefs={n_features}.",
+            UserWarning,
+            stacklevel=3,
+        )
+        return n_features
+    return int(n_nonzero_coefs)
+
+
+def check_sample_weight(sample_weight, X):
+    """Validated non-negative weights with a positive sum (ones when None)."""
+    weight = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+    if not weight.sum() > 0:
+        raise ValueError(
+            "sample_weight must have a positive sum; got all-zero weights."
+        )
+    return weight
+
+
+class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
+    """Base class of the linear regressors with at most k nonzero coefficients.
+
+    Not meant to be used directly.
+    """
+
+    _parameter_constraints: dict = {
+        "n_nonzero_coefs": [Interval(Integral, 1, None, closed="left"), None],
+        "fit_intercept": ["boolean"],
+        "precompute": [StrOptions({"auto"}), "boolean"],
+    }
+
+    def _solve(self, problem, k, coef_init, loss_scale):
+        """Solve one normalised single-target problem; return a SolverResult.
+
+        ``loss_scale`` converts the solver's objective into the user's units
+        (the squared scale of the target), e.g. to interpret ``tol``.
+        """
+        raise NotImplementedError
+
+    def _prepare_solver(self, X, y, sample_weight, prepared):
+        """Resolve data-dependent settings before the per-target solves.
+
+        Returns the initial coefficients per target in the solver's scale,
+        or None.
+        """
+        return None
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the k-sparse linear model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. Sparse input (CSR or CSC) is never densified.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Target values; each target gets its own support.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights; a weight of 2 counts a sample twice.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            dtype=[np.float64, np.float32],
+            multi_output=True,
+            y_numeric=True,
+        )
+        sample_weight = check_sample_weight(sample_weight, X)
+        k = resolve_n_nonzero_coefs(self.n_nonzero_coefs, X.shape[1])
+        y_2d = y.reshape(y.shape[0], -1)
+        prepared = prepare_least_squares(
+            X, y_2d, sample_weight, self.fit_intercept, self.precompute
+        )
+        inits = self._prepare_solver(X, y, sample_weight, prepared)
+        loss_scales = prepared.y_scale.astype(np.float64) ** 2
+        results = [
+            self._solve(
+                prepared.problem(t),
+                k,
+                None if inits is None else inits[t],
+                loss_scales[t],
+            )
+            for t in range(prepared.n_targets)
+        ]
+        self._store_results(results, prepared, single_target=y.ndim == 1, dtype=X.dtype)
+        self.n_nonzero_coefs_ = k
+        if not all(result.converged for result in results):
+            warnings.warn(
+                f"{type(self).__name__} stopped at max_iter={self.max_iter} before "
+                "its stopping rule was met; consider increasing max_iter.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        return self
+
+    def _store_results(self, results, prepared, single_target, dtype):
+        coef, intercept = prepared.to_original(np.array([r.coef for r in results]))
+        # Objectives are reported in the units of the user's target.
+        loss_scale = prepared.y_scale.astype(np.float64) ** 2
+        curves = [r.loss_curve * s for r, s in zip(results, loss_scale)]
+        n_iter = np.array([r.n_iter for r in results])
+        best_iter = np.array([r.best_iter for r in results])
+        explored = np.array([r.n_supports_explored for r in results])
+        if single_target:
+            self.coef_ = coef[0].astype(dtype, copy=False)
+            self.intercept_ = float(intercept[0]) if self.fit_intercept else 0.0
+            self.n_iter_, self.best_iter_ = int(n_iter[0]), int(best_iter[0])
+            self.n_supports_explored_ = int(explored[0])
+            self.loss_curve_ = curves[0]
+        else:
+            self.coef_ = coef.astype(dtype, copy=False)
+            self.intercept_ = (
+                intercept.astype(dtype, copy=False)
+                if self.fit_intercept
+                else np.zeros(coef.shape[0], dtype=dtype)
+            )
+            self.n_iter_, self.best_iter_ = n_iter, best_iter
+            self.n_supports_explored_ = explored
+            self.loss_curve_ = curves
+
+    def predict(self, X):
+        """Predict with the fitted k-sparse linear model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
+            Predicted values.
+        """
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], reset=False
+        )
+        return safe_sparse_dot(X, self.coef_.T, dense_output=True) + self.intercept_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags

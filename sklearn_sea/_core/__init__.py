@@ -1,0 +1,43 @@
+"""Numerical core shared by every k-sparse solver of the package.
+
+Pure functions and small classes on arrays: top-k projection, least squares
+restricted to a support, the Gram and operator views of the design, and the
+preprocessing that turns user data into a normalised problem. No scikit-learn
+plumbing lives here.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from ._design import (
+    GramDesign,
+    OperatorDesign,
+    dense_operator_design,
+    linear_operator_design,
+    sparse_operator_design,
+)
+from ._least_squares import SupportLeastSquares, solve_normal_equations
+from ._preprocess import (
+    GRAM_MAX_BYTES,
+    PreparedLeastSquares,
+    prepare_least_squares,
+    use_gram,
+)
+from ._result import SolverResult
+from ._topk import support_key, top_k
+
+__all__ = [
+    "GRAM_MAX_BYTES",
+    "GramDesign",
+    "OperatorDesign",
+    "PreparedLeastSquares",
+    "SolverResult",
+    "SupportLeastSquares",
+    "dense_operator_design",
+    "linear_operator_design",
+    "prepare_least_squares",
+    "solve_normal_equations",
+    "sparse_operator_design",
+    "support_key",
+    "top_k",
+    "use_gram",
+]

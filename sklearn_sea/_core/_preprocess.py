@@ -1,0 +1,161 @@
+"""From user data ``(X, y, sample_weight)`` to a normalised least-squares problem.
+
+The solvers see ``A = diag(sqrt(w)) (X - 1 x_offset^T) diag(1 / x_scale)`` and
+``b = sqrt(w) (y - y_offset) / y_scale``: weighted, centred (with an
+intercept), unit-norm columns, and a target of unit maximum magnitude. Unit
+columns make the top-k selection invariant to rescaling a feature; the target
+scale keeps ``||b||^2`` representable for data of magnitude up to ``1e150``.
+Coefficients are mapped back by :meth:`PreparedLeastSquares.to_original`.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._design import (
+    GramDesign,
+    OperatorDesign,
+    dense_operator_design,
+    sparse_operator_design,
+)
+from ._least_squares import SupportLeastSquares
+
+#: Largest Gram matrix ``precompute="auto"`` forms, in bytes (256 MiB, i.e.
+#: about 5,800 float64 features). Larger problems run in operator mode.
+GRAM_MAX_BYTES = 256 * 2**20
+
+
+def _robust_column_norms(A):
+    """Euclidean norms of the columns of a dense array without under/overflow."""
+    peak = np.max(np.abs(A), axis=0) if A.shape[0] else np.zeros(A.shape[1])
+    safe_peak = np.where(peak > 0, peak, 1.0)
+    return peak * np.linalg.norm(A / safe_peak, axis=0)
+
+
+def use_gram(X, precompute):
+    """Resolve ``precompute`` into "form the Gram matrix" or not."""
+    if isinstance(precompute, str):  # "auto"
+        return not sp.issparse(X) and X.shape[1] ** 2 * 8 <= GRAM_MAX_BYTES
+    return bool(precompute)
+
+
+@dataclass
+class PreparedLeastSquares:
+    """A normalised least-squares problem, shared by every target of ``y``."""
+
+    design: GramDesign | OperatorDesign
+    Aty: np.ndarray  # (n_features, n_targets)
+    y_sq_norms: np.ndarray  # (n_targets,)
+    x_offset: np.ndarray
+    x_scale: np.ndarray
+    y_offset: np.ndarray
+    y_scale: np.ndarray
+    work_dtype: np.dtype
+
+    @property
+    def n_targets(self):
+        return self.Aty.shape[1]
+
+    def problem(self, target):
+        """The single-target problem solved by the k-sparse kernels."""
+        return SupportLeastSquares(
+            self.design, self.Aty[:, target], self.y_sq_norms[target]
+        )
+
+    def to_normalized(self, coef, target):
+        """Map user-scale coefficients of one target into the solver's scale."""
+        return np.asarray(coef, dtype=self.work_dtype) * self.x_scale / self.y_scale[target]
+
+    def to_original(self, coef):
+        """Map solver coefficients ``(n_targets, n_features)`` back to user scale.
+
+        Returns
+        -------
+        coef : ndarray of shape (n_targets, n_features)
+        intercept : ndarray of shape (n_targets,)
+        """
+        coef = coef * self.y_scale[:, None] / self.x_scale
+        intercept = self.y_offset - coef @ self.x_offset
+        return coef, intercept
+
+
+def prepare_least_squares(X, y, sample_weight, fit_intercept, precompute):
+    """Weight, centre and normalise validated data.
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        Validated design; never modified.
+    y : ndarray of shape (n_samples, n_targets)
+        Validated targets; never modified.
+    sample_weight : ndarray of shape (n_samples,)
+        Non-negative weights with a positive sum.
+    fit_intercept : bool
+        Centre ``X`` and ``y`` with their weighted means.
+    precompute : "auto" or bool
+        Form the Gram matrix (see :func:`use_gram`).
+
+    Returns
+    -------
+    PreparedLeastSquares
+    """
+    sparse = sp.issparse(X)
+    # Dense problems are copied anyway (centring, scaling): do it in float64.
+    work_dtype = X.dtype if sparse else np.dtype(np.float64)
+    weight = np.asarray(sample_weight, dtype=work_dtype)
+    sqrt_weight = np.sqrt(weight)
+    total_weight = weight.sum()
+    n_features = X.shape[1]
+
+    y = np.asarray(y, dtype=work_dtype)
+    if fit_intercept:
+        y_offset = weight @ y / total_weight
+        x_offset = np.asarray(X.T @ weight, dtype=work_dtype).ravel() / total_weight
+    else:
+        y_offset = np.zeros(y.shape[1], dtype=work_dtype)
+        x_offset = np.zeros(n_features, dtype=work_dtype)
+
+    b = sqrt_weight[:, None] * (y - y_offset)
+    y_scale = np.max(np.abs(b), axis=0) if b.shape[0] else np.ones(b.shape[1])
+    y_scale = np.where(y_scale > 0, y_scale, 1.0).astype(work_dtype)
+    b /= y_scale
+    y_sq_norms = np.einsum("ij,ij->j", b, b)
+
+    if sparse:
+        sq = np.asarray(X.multiply(X).T @ weight, dtype=work_dtype).ravel()
+        x_scale = np.sqrt(np.maximum(sq - total_weight * x_offset**2, 0))
+        x_scale = np.where(x_scale > 0, x_scale, 1.0).astype(work_dtype)
+        operator = sparse_operator_design(X, x_offset, x_scale, sqrt_weight)
+        Aty = operator.rmatvec(b)
+        if use_gram(X, precompute):
+            # X^T W X - W_total x_offset x_offset^T, formed without densifying X.
+            weighted = sp.diags(weight) @ X
+            gram = np.asarray((X.T @ weighted).toarray(), dtype=work_dtype)
+            gram -= total_weight * np.outer(x_offset, x_offset)
+            design = GramDesign(gram / np.outer(x_scale, x_scale))
+        else:
+            design = operator
+    else:
+        A = sqrt_weight[:, None] * (np.asarray(X, dtype=work_dtype) - x_offset)
+        x_scale = _robust_column_norms(A)
+        x_scale = np.where(x_scale > 0, x_scale, 1.0)
+        A /= x_scale
+        Aty = A.T @ b
+        if use_gram(X, precompute):
+            design = GramDesign(A.T @ A)
+        else:
+            design = dense_operator_design(A)
+
+    return PreparedLeastSquares(
+        design=design,
+        Aty=np.asarray(Aty).reshape(n_features, -1),
+        y_sq_norms=y_sq_norms,
+        x_offset=x_offset,
+        x_scale=x_scale,
+        y_offset=y_offset,
+        y_scale=y_scale,
+        work_dtype=work_dtype,
+    )

@@ -1,0 +1,455 @@
+"""Support Exploration Algorithm (SEA).
+
+SEA keeps a dense *exploration vector* ``X``. Each iteration projects it onto
+a support (its k largest entries), solves least squares there, and moves
+``X`` along the gradient taken at that k-sparse solution: the
+straight-through estimator applied to the top-k projection. Because the
+gradient vanishes on the current support, ``X`` accumulates the correlations
+of past residuals with the inactive columns, which is what makes SEA leave a
+support and explore others. The best support seen is returned.
+
+Reference: M. Mohamed, F. Malgouyres, V. Emiya, C. Chaux, "Straight-Through
+meets Sparse Recovery: the Support Exploration Algorithm", ICML 2024.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.linalg import LinearOperator
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils import check_array
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_params,
+)
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter
+
+from ._base import BaseKSparseRegressor
+from ._core import (
+    GramDesign,
+    SolverResult,
+    SupportLeastSquares,
+    dense_operator_design,
+    linear_operator_design,
+    sparse_operator_design,
+    top_k,
+    use_gram,
+)
+
+#: Default number of SEA iterations (a reconstructed setting; see the docs).
+DEFAULT_MAX_ITER = 1000
+
+
+def _first_support(problem, exploration, k):
+    """Support of iteration 0 for a warm start: top-k of the exploration vector.
+
+    When the warm start has fewer than k nonzeros, the missing indices are the
+    largest residual correlations at the warm start, not the lowest indices
+    that a tie-break among zeros would give.
+    """
+    active = np.flatnonzero(exploration)
+    if active.shape[0] >= k:
+        return top_k(exploration, k)
+    priority = np.abs(problem.gradient(active, exploration[active]))
+    priority[active] = np.inf
+    return top_k(priority, k)
+
+
+def _sea(problem, k, *, max_iter, step_size, coef_init=None, tol=0.0):
+    """SEA on one normalised single-target problem.
+
+    Parameters
+    ----------
+    problem : SupportLeastSquares
+        Least squares ``1/2 ||A x - y||^2`` with support-restricted solves.
+    k : int
+        Support size.
+    max_iter : int
+        Number of supports evaluated at most.
+    step_size : float
+        Step of the exploration-vector update.
+    coef_init : ndarray of shape (n_features,) or None
+        Initial exploration vector; None or all zeros starts from
+        ``step_size * A^T y``.
+    tol : float
+        Stop as soon as ``||A x_t - y||^2 <= tol``; 0 disables early stopping.
+
+    Returns
+    -------
+    SolverResult
+    """
+    n_features = problem.n_features
+    warm = coef_init is not None and np.any(coef_init)
+    if warm:
+        exploration = np.array(coef_init, dtype=problem.Aty.dtype)
+        support = _first_support(problem, exploration, k)
+    else:
+        exploration = step_size * problem.Aty
+        support = top_k(exploration, k)
+
+    loss_curve = np.empty(max_iter)
+    best_rss, best_iter, best_support, best_coef = np.inf, 0, support, None
+    n_iter = 0
+    for t in range(max_iter):
+        if t > 0:
+            support = top_k(exploration, k)
+        coef_support, rss = problem.solve(support)
+        loss_curve[t] = 0.5 * rss
+        n_iter = t + 1
+        if rss < best_rss:
+            best_rss, best_iter = rss, t
+            best_support, best_coef = support, coef_support
+        if rss <= tol:
+            break
+        exploration -= step_size * problem.gradient(support, coef_support)
+
+    coef = np.zeros(n_features, dtype=problem.Aty.dtype)
+    coef[best_support] = best_coef
+    return SolverResult(
+        coef=coef,
+        n_iter=n_iter,
+        loss_curve=loss_curve[:n_iter],
+        best_iter=best_iter,
+        n_supports_explored=problem.n_solved,
+    )
+
+
+def _raw_design(X, precompute):
+    """Design over ``X`` as given (no centring or scaling)."""
+    if isinstance(X, np.ndarray):
+        return GramDesign(X.T @ X) if use_gram(X, precompute) else dense_operator_design(X)
+    if sp.issparse(X):
+        n_samples, n_features = X.shape
+        return sparse_operator_design(
+            X,
+            np.zeros(n_features, dtype=X.dtype),
+            np.ones(n_features, dtype=X.dtype),
+            np.ones(n_samples, dtype=X.dtype),
+        )
+    return linear_operator_design(X, dtype=np.result_type(X.dtype, np.float64))
+
+
+def _resolve_step_size(step_size, design, warm):
+    """``"auto"`` is ``1 / ||A||_2^2``.
+
+    With a zero start the supports do not depend on the step (every iterate
+    is the step times a step-free vector), so the spectral norm is only
+    computed for warm starts; 1.0 is used otherwise.
+    """
+    if step_size != "auto":
+        return float(step_size)
+    if not warm:
+        return 1.0
+    norm2 = design.spectral_norm2()
+    return 1.0 / norm2 if norm2 > 0 else 1.0
+
+
+def _check_design(X):
+    if isinstance(X, LinearOperator):
+        return X
+    return check_array(X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32])
+
+
+@validate_params(
+    {
+        "X": ["array-like", "sparse matrix", LinearOperator],
+        "y": ["array-like"],
+        "n_nonzero_coefs": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "step_size": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
+        "coef_init": ["array-like", None],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "precompute": [StrOptions({"auto"}), "boolean"],
+        "return_n_iter": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def sea(
+    X,
+    y,
+    *,
+    n_nonzero_coefs,
+    max_iter=DEFAULT_MAX_ITER,
+    step_size="auto",
+    coef_init=None,
+    tol=0.0,
+    precompute="auto",
+    return_n_iter=False,
+):
+    """Support Exploration Algorithm on ``y ~ X x`` with ``||x||_0 <= k``.
+
+    This is the bare algorithm on the design as given: no intercept, no
+    column normalisation (see :class:`SEARegressor` for both).
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix, LinearOperator} of shape (n_samples, n_features)
+        Design. A :class:`~scipy.sparse.linalg.LinearOperator` (e.g. a
+        convolution applied by FFT) is used through products only.
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        Observations; each target is solved independently.
+    n_nonzero_coefs : int
+        Support size k (clipped to ``n_features``).
+    max_iter : int, default=1000
+        Maximum number of SEA iterations (supports evaluated).
+    step_size : "auto" or float, default="auto"
+        Step of the exploration update; "auto" is ``1 / ||X||_2^2``.
+    coef_init : array-like of shape (n_features,) or (n_features, n_targets), default=None
+        Initial exploration vector (e.g. another solver's coefficients).
+    tol : float, default=0.0
+        Stop when the squared residual norm is at most ``tol``; 0 stops only
+        on an exact fit.
+    precompute : "auto" or bool, default="auto"
+        Use the Gram matrix ``X^T X`` (dense ``X`` that fits in memory).
+    return_n_iter : bool, default=False
+        Also return the number of iterations per target.
+
+    Returns
+    -------
+    coef : ndarray of shape (n_features,) or (n_features, n_targets)
+        The k-sparse coefficients with the smallest residual seen.
+    n_iter : int or ndarray of shape (n_targets,)
+        Returned when ``return_n_iter`` is True.
+
+    Examples
+    --------
+    >>> from sklearn_sea import sea
+    >>> from sklearn_sea.datasets import make_compressed_sensing
+    >>> X, y, coef_true = make_compressed_sensing(
+    ...     n_samples=100, n_features=200, n_nonzero_coefs=10, random_state=0)
+    >>> coef = sea(X, y, n_nonzero_coefs=10)
+    >>> bool((np.flatnonzero(coef) == np.flatnonzero(coef_true)).all())
+    True
+    """
+    X = _check_design(X)
+    y = np.asarray(y)
+    single = y.ndim == 1
+    y_2d = y.reshape(X.shape[0], -1) if y.shape[0] == X.shape[0] else None
+    if y_2d is None:
+        raise ValueError(
+            f"y has {y.shape[0]} samples but X has {X.shape[0]}; they must match."
+        )
+    k = min(n_nonzero_coefs, X.shape[1])
+    design = _raw_design(X, precompute)
+    work_dtype = np.result_type(X.dtype, np.float32)
+    y_2d = y_2d.astype(work_dtype, copy=False)
+    Aty = np.asarray(X.T @ y_2d if not hasattr(X, "rmatmat") else X.rmatmat(y_2d))
+    if coef_init is not None:
+        coef_init = np.asarray(coef_init, dtype=work_dtype).reshape(X.shape[1], -1)
+    warm = coef_init is not None and np.any(coef_init)
+    step = _resolve_step_size(step_size, design, warm)
+
+    coefs, n_iters = [], []
+    for t in range(y_2d.shape[1]):
+        problem = SupportLeastSquares(design, Aty[:, t], y_2d[:, t] @ y_2d[:, t])
+        result = _sea(
+            problem,
+            k,
+            max_iter=max_iter,
+            step_size=step,
+            coef_init=None if coef_init is None else coef_init[:, t],
+            tol=tol,
+        )
+        coefs.append(result.coef)
+        n_iters.append(result.n_iter)
+    coef = np.array(coefs).T
+    n_iter = np.array(n_iters)
+    if single:
+        coef, n_iter = coef[:, 0], int(n_iter[0])
+    return (coef, n_iter) if return_n_iter else coef
+
+
+class SEARegressor(BaseKSparseRegressor):
+    """Linear model with at most k nonzero coefficients, fitted by SEA.
+
+    The Support Exploration Algorithm keeps a dense exploration vector,
+    selects its k largest entries as the support, refits least squares on
+    that support and updates the exploration vector with the gradient at the
+    refitted point. It returns the best support seen in ``max_iter``
+    iterations. Features are normalised internally, so the support does not
+    change when a feature is rescaled.
+
+    Read more in the :ref:`User Guide <sea>`.
+
+    Parameters
+    ----------
+    n_nonzero_coefs : int, default=None
+        Number of nonzero coefficients k. None means 10% of the features
+        (at least one). Values above ``n_features`` are clipped with a
+        warning.
+    max_iter : int, default=1000
+        Number of supports evaluated at most (a reconstructed setting).
+    step_size : "auto" or float, default="auto"
+        Step of the exploration update, in units of the normalised problem.
+        "auto" is ``1 / ||A||_2^2`` for the normalised design ``A``. With
+        ``init=None`` the result does not depend on the step.
+    init : None, array-like of shape (n_features,) or estimator, default=None
+        Initial exploration vector. None starts from zero (the first support
+        is the k largest correlations with the target). An array gives
+        coefficients in the scale of ``X``. An estimator exposing ``coef_``
+        (Lasso, OMP, another k-sparse estimator of this package, ...) is used
+        as fitted if it is fitted, and fitted on the same data otherwise; SEA
+        then starts from its support and never ends with a larger objective.
+    tol : float, default=None
+        Stop as soon as the squared residual norm ``||y - X w - b||^2`` is at
+        most ``tol``. None stops at an exact fit up to rounding
+        (``1e3 * eps * ||y - mean(y)||^2``); 0 never stops early.
+    fit_intercept : bool, default=True
+        Fit an intercept (centre ``X`` and ``y``).
+    precompute : "auto" or bool, default="auto"
+        Use the Gram matrix of the normalised design. "auto" forms it for
+        dense data that fits ``GRAM_MAX_BYTES`` (256 MiB); otherwise products
+        with ``X`` are used and no ``n_features x n_features`` matrix exists.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        Coefficients, at most ``n_nonzero_coefs_`` nonzero per target.
+    intercept_ : float or ndarray of shape (n_targets,)
+        Independent term.
+    n_nonzero_coefs_ : int
+        Support size used after defaulting and clipping.
+    n_iter_ : int or ndarray of shape (n_targets,)
+        Number of iterations run.
+    best_iter_ : int or ndarray of shape (n_targets,)
+        Iteration at which the returned support was found.
+    loss_curve_ : ndarray of shape (n_iter_,) or list of such arrays
+        Objective ``1/2 ||y - X w_t - b_t||^2`` (weighted) at each iteration.
+    n_supports_explored_ : int or ndarray of shape (n_targets,)
+        Number of distinct supports visited.
+    step_size_ : float
+        Step used, in units of the normalised problem.
+    init_estimator_ : estimator
+        The fitted initial estimator, when ``init`` is an estimator.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    sea : The algorithm as a function on arrays and linear operators.
+    sklearn.linear_model.OrthogonalMatchingPursuit : Greedy k-sparse fit.
+
+    Notes
+    -----
+    With a precomputed Gram matrix an iteration costs ``O(n_features k)``
+    plus a ``k x k`` solve, and solves are cached per support because SEA
+    revisits supports.
+
+    References
+    ----------
+    M. Mohamed, F. Malgouyres, V. Emiya and C. Chaux, "Straight-Through meets
+    Sparse Recovery: the Support Exploration Algorithm", ICML 2024.
+
+    Examples
+    --------
+    >>> from sklearn_sea import SEARegressor
+    >>> from sklearn_sea.datasets import make_compressed_sensing
+    >>> X, y, coef = make_compressed_sensing(
+    ...     n_samples=100, n_features=200, n_nonzero_coefs=10, random_state=0)
+    >>> reg = SEARegressor(n_nonzero_coefs=10, fit_intercept=False).fit(X, y)
+    >>> bool((np.flatnonzero(reg.coef_) == np.flatnonzero(coef)).all())
+    True
+    >>> round(reg.score(X, y), 6)
+    1.0
+    """
+
+    _parameter_constraints: dict = {
+        **BaseKSparseRegressor._parameter_constraints,
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "step_size": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
+        "init": ["array-like", None, HasMethods(["fit"])],
+        "tol": [Interval(Real, 0, None, closed="left"), None],
+    }
+
+    def __init__(
+        self,
+        n_nonzero_coefs=None,
+        *,
+        max_iter=DEFAULT_MAX_ITER,
+        step_size="auto",
+        init=None,
+        tol=None,
+        fit_intercept=True,
+        precompute="auto",
+    ):
+        self.n_nonzero_coefs = n_nonzero_coefs
+        self.max_iter = max_iter
+        self.step_size = step_size
+        self.init = init
+        self.tol = tol
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+
+    def _prepare_solver(self, X, y, sample_weight, prepared):
+        inits = self._initial_coefs(X, y, sample_weight, prepared)
+        warm = inits is not None and any(np.any(c) for c in inits)
+        self.step_size_ = _resolve_step_size(self.step_size, prepared.design, warm)
+        return inits
+
+    def _initial_coefs(self, X, y, sample_weight, prepared):
+        if self.init is None:
+            return None
+        if hasattr(self.init, "fit"):
+            coef = self._fitted_init_coef(X, y, sample_weight)
+        else:
+            coef = np.asarray(self.init, dtype=np.float64)
+        n_features = X.shape[1]
+        coef = coef.reshape(-1, n_features) if coef.ndim > 1 else coef[None, :]
+        if coef.shape[1] != n_features or coef.shape[0] not in (1, prepared.n_targets):
+            raise ValueError(
+                f"init has shape {np.shape(coef)}; expected (n_features,) = "
+                f"({n_features},) or (n_targets, n_features)."
+            )
+        if not np.all(np.isfinite(coef)):
+            raise ValueError("init contains NaN or infinity.")
+        coef = np.broadcast_to(coef, (prepared.n_targets, n_features))
+        return [prepared.to_normalized(coef[t], t) for t in range(prepared.n_targets)]
+
+    def _fitted_init_coef(self, X, y, sample_weight):
+        try:
+            check_is_fitted(self.init)
+            estimator = self.init
+        except NotFittedError:
+            estimator = clone(self.init)
+            if has_fit_parameter(estimator, "sample_weight"):
+                estimator.fit(X, y, sample_weight=sample_weight)
+            else:
+                if np.ptp(sample_weight) > 0:
+                    warnings.warn(
+                        f"init={type(estimator).__name__} does not accept "
+                        "sample_weight; it is fitted unweighted (SEA itself "
+                        "uses the weights).",
+                        UserWarning,
+                        stacklevel=4,
+                    )
+                estimator.fit(X, y)
+        if not hasattr(estimator, "coef_"):
+            raise ValueError(
+                f"init={type(self.init).__name__} exposes no coef_ after fitting; "
+                "pass an estimator with a coef_ attribute or an array."
+            )
+        self.init_estimator_ = estimator
+        return np.asarray(estimator.coef_, dtype=np.float64)
+
+    def _solve(self, problem, k, coef_init, loss_scale):
+        if self.tol is None:
+            tol = 1e3 * np.finfo(problem.Aty.dtype).eps * problem.y_sq_norm
+        else:
+            tol = self.tol / loss_scale
+        return _sea(
+            problem,
+            k,
+            max_iter=self.max_iter,
+            step_size=self.step_size_,
+            coef_init=coef_init,
+            tol=tol,
+        )

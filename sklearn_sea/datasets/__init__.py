@@ -1,0 +1,12 @@
+"""Generators of k-sparse recovery problems (and, later, binary teachers)."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from ._compressed_sensing import make_compressed_sensing
+from ._deconvolution import gaussian_convolution_matrix, make_spike_deconvolution
+
+__all__ = [
+    "gaussian_convolution_matrix",
+    "make_compressed_sensing",
+    "make_spike_deconvolution",
+]
