@@ -16,7 +16,11 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_c
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.extmath import safe_sparse_dot
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
 
 from ._core import prepare_least_squares
 
@@ -43,7 +47,14 @@ def resolve_n_nonzero_coefs(n_nonzero_coefs, n_features):
 
 def check_sample_weight(sample_weight, X):
     """Validated non-negative weights with a positive sum (ones when None)."""
-    weight = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+    try:
+        weight = _check_sample_weight(
+            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+        )
+    except ValueError as exc:
+        if "sample_weight" in str(exc):
+            raise
+        raise ValueError(f"Invalid sample_weight: {exc}") from exc
     if not weight.sum() > 0:
         raise ValueError(
             "sample_weight must have a positive sum; got all-zero weights."
@@ -138,7 +149,7 @@ class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         coef, intercept = prepared.to_original(np.array([r.coef for r in results]))
         # Objectives are reported in the units of the user's target.
         loss_scale = prepared.y_scale.astype(np.float64) ** 2
-        curves = [r.loss_curve * s for r, s in zip(results, loss_scale)]
+        curves = [r.loss_curve * s for r, s in zip(results, loss_scale, strict=True)]
         n_iter = np.array([r.n_iter for r in results])
         best_iter = np.array([r.best_iter for r in results])
         explored = np.array([r.n_supports_explored for r in results])
@@ -174,7 +185,11 @@ class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(
-            self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], reset=False
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=[np.float64, np.float32],
+            reset=False,
         )
         return safe_sparse_dot(X, self.coef_.T, dense_output=True) + self.intercept_
 

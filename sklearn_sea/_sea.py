@@ -124,7 +124,9 @@ def _sea(problem, k, *, max_iter, step_size, coef_init=None, tol=0.0):
 def _raw_design(X, precompute):
     """Design over ``X`` as given (no centring or scaling)."""
     if isinstance(X, np.ndarray):
-        return GramDesign(X.T @ X) if use_gram(X, precompute) else dense_operator_design(X)
+        return (
+            GramDesign(X.T @ X) if use_gram(X, precompute) else dense_operator_design(X)
+        )
     if sp.issparse(X):
         n_samples, n_features = X.shape
         return sparse_operator_design(
@@ -201,7 +203,8 @@ def sea(
         Maximum number of SEA iterations (supports evaluated).
     step_size : "auto" or float, default="auto"
         Step of the exploration update; "auto" is ``1 / ||X||_2^2``.
-    coef_init : array-like of shape (n_features,) or (n_features, n_targets), default=None
+    coef_init : array-like of shape (n_features,) or (n_features, n_targets), \
+            default=None
         Initial exploration vector (e.g. another solver's coefficients).
     tol : float, default=0.0
         Stop when the squared residual norm is at most ``tol``; 0 stops only

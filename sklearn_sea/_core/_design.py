@@ -123,7 +123,9 @@ class OperatorDesign:
         )
         # A fixed start vector keeps the result deterministic.
         v0 = np.ones(n, dtype=self.dtype)
-        value = eigsh(normal, k=1, which="LA", v0=v0, tol=1e-6, return_eigenvectors=False)
+        value = eigsh(
+            normal, k=1, which="LA", v0=v0, tol=1e-6, return_eigenvectors=False
+        )
         return float(value[0])
 
 
@@ -201,7 +203,9 @@ def sparse_operator_design(X, offset, scale, sqrt_weight):
         wr = sqrt_weight * r if r.ndim == 1 else sqrt_weight[:, None] * r
         out = Xt @ wr
         if centered:
-            out = out - (np.outer(offset, wr.sum(axis=0)) if r.ndim == 2 else offset * wr.sum())
+            out = out - (
+                np.outer(offset, wr.sum(axis=0)) if r.ndim == 2 else offset * wr.sum()
+            )
         return out / scale if r.ndim == 1 else out / scale[:, None]
 
     def columns(support):

@@ -32,7 +32,9 @@ def solve_normal_equations(gram_block, rhs):
                 )
         except LinAlgError:
             pass
-    coef = lstsq(gram_block, rhs64, cond=None, check_finite=False, lapack_driver="gelsd")[0]
+    coef = lstsq(
+        gram_block, rhs64, cond=None, check_finite=False, lapack_driver="gelsd"
+    )[0]
     return coef.astype(rhs.dtype, copy=False)
 
 
@@ -66,7 +68,7 @@ class SupportLeastSquares:
         return len(self._cache)
 
     def solve(self, support):
-        """Least-squares coefficients on ``support`` and the residual ``||A x - y||^2``."""
+        """Least-squares coefficients on ``support`` and ``||A x - y||^2``."""
         key = support_key(support)
         hit = self._cache.get(key)
         if hit is not None:

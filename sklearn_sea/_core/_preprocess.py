@@ -67,7 +67,11 @@ class PreparedLeastSquares:
 
     def to_normalized(self, coef, target):
         """Map user-scale coefficients of one target into the solver's scale."""
-        return np.asarray(coef, dtype=self.work_dtype) * self.x_scale / self.y_scale[target]
+        return (
+            np.asarray(coef, dtype=self.work_dtype)
+            * self.x_scale
+            / self.y_scale[target]
+        )
 
     def to_original(self, coef):
         """Map solver coefficients ``(n_targets, n_features)`` back to user scale.

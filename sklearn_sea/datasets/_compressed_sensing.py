@@ -84,7 +84,8 @@ def make_compressed_sensing(
     """
     if n_nonzero_coefs > n_features:
         raise ValueError(
-            f"n_nonzero_coefs={n_nonzero_coefs} must be at most n_features={n_features}."
+            f"n_nonzero_coefs={n_nonzero_coefs} must be at most "
+            f"n_features={n_features}."
         )
     rng = check_random_state(random_state)
     X = rng.standard_normal((n_samples, n_features))

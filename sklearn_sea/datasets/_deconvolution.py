@@ -79,7 +79,8 @@ def make_spike_deconvolution(
     """
     if n_nonzero_coefs > n_features:
         raise ValueError(
-            f"n_nonzero_coefs={n_nonzero_coefs} must be at most n_features={n_features}."
+            f"n_nonzero_coefs={n_nonzero_coefs} must be at most "
+            f"n_features={n_features}."
         )
     rng = check_random_state(random_state)
     X = gaussian_convolution_matrix(n_features, width)
