@@ -323,7 +323,7 @@ class SEARegressor(BaseKSparseRegressor):
         Number of iterations run.
     best_iter_ : int or ndarray of shape (n_targets,)
         Iteration at which the returned support was found.
-    loss_curve_ : ndarray of shape (n_iter_,) or list of such arrays
+    loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays
         Objective ``1/2 ||y - X w_t - b_t||^2`` (weighted) at each iteration.
     n_supports_explored_ : int or ndarray of shape (n_targets,)
         Number of distinct supports visited.
@@ -333,7 +333,7 @@ class SEARegressor(BaseKSparseRegressor):
         The fitted initial estimator, when ``init`` is an estimator.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
