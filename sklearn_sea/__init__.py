@@ -11,6 +11,7 @@ The whole public API:
 
 from importlib.metadata import PackageNotFoundError, version
 
+from ._binary_network import BinaryHeavisideRegressor
 from ._sea import SEARegressor, sea
 
 try:
@@ -19,6 +20,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
 __all__ = [
+    "BinaryHeavisideRegressor",
     "SEARegressor",
     "__version__",
     "sea",
