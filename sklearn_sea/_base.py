@@ -16,6 +16,7 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_c
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.extmath import safe_sparse_dot
+from sklearn.utils import check_array, check_consistent_length
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
@@ -43,6 +44,65 @@ def resolve_n_nonzero_coefs(n_nonzero_coefs, n_features):
         )
         return n_features
     return int(n_nonzero_coefs)
+
+
+def _named_errors(name, validate):
+    """Run ``validate()`` and make its error say which input is at fault.
+
+    numpy's own conversion errors ("could not convert string to float") do
+    not name the argument; users of a grid search need to know which one.
+    """
+    try:
+        return validate()
+    except (ValueError, TypeError) as exc:
+        message = str(exc)
+        if f"Input {name} " in message or f"{name} " in message.split(":")[0]:
+            raise
+        raise type(exc)(f"Invalid {name}: {message}") from exc
+
+
+def validate_regression_data(estimator, X, y):
+    """Validate ``X`` (numeric, CSR/CSC allowed) and a numeric ``y``.
+
+    ``X`` keeps float32 or becomes float64; ``y`` gets the dtype of ``X``.
+    """
+    if y is None:
+        raise ValueError(
+            f"{type(estimator).__name__} requires y to be passed, but the target y "
+            "is None."
+        )
+    X = _named_errors(
+        "X",
+        lambda: validate_data(
+            estimator,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=[np.float64, np.float32],
+        ),
+    )
+    y = _named_errors(
+        "y",
+        lambda: check_array(y, ensure_2d=False, dtype=X.dtype, input_name="y"),
+    )
+    if y.ndim > 2:
+        raise ValueError(f"y must be 1-D or 2-D; got an array of shape {y.shape}.")
+    check_consistent_length(X, y)
+    return X, y
+
+
+def validate_predict_data(estimator, X):
+    """Validate ``X`` at predict time against what ``fit`` saw."""
+    check_is_fitted(estimator)
+    return _named_errors(
+        "X",
+        lambda: validate_data(
+            estimator,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=[np.float64, np.float32],
+            reset=False,
+        ),
+    )
 
 
 def check_sample_weight(sample_weight, X):
@@ -108,15 +168,7 @@ class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            dtype=[np.float64, np.float32],
-            multi_output=True,
-            y_numeric=True,
-        )
+        X, y = validate_regression_data(self, X, y)
         sample_weight = check_sample_weight(sample_weight, X)
         k = resolve_n_nonzero_coefs(self.n_nonzero_coefs, X.shape[1])
         y_2d = y.reshape(y.shape[0], -1)
@@ -183,14 +235,7 @@ class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
             Predicted values.
         """
-        check_is_fitted(self)
-        X = validate_data(
-            self,
-            X,
-            accept_sparse=["csr", "csc"],
-            dtype=[np.float64, np.float32],
-            reset=False,
-        )
+        X = validate_predict_data(self, X)
         return safe_sparse_dot(X, self.coef_.T, dense_output=True) + self.intercept_
 
     def __sklearn_tags__(self):
