@@ -14,9 +14,9 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_array, check_consistent_length
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.extmath import safe_sparse_dot
-from sklearn.utils import check_array, check_consistent_length
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
