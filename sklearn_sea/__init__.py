@@ -3,6 +3,7 @@
 The whole public API:
 
 - :class:`SEARegressor` and the function :func:`sea`;
+- :class:`SEASelector` (SEA after any sparse estimator) and :class:`SEARegressorCV`;
 - :mod:`sklearn_sea.datasets`: problem generators;
 - :mod:`sklearn_sea.metrics`: support-recovery metrics and scorers.
 """
@@ -12,7 +13,9 @@ The whole public API:
 from importlib.metadata import PackageNotFoundError, version
 
 from ._binary_network import BinaryHeavisideRegressor
+from ._cv import SEARegressorCV
 from ._sea import SEARegressor, sea
+from ._selector import SEASelector
 
 try:
     __version__ = version("sklearn-sea")
@@ -22,6 +25,8 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 __all__ = [
     "BinaryHeavisideRegressor",
     "SEARegressor",
+    "SEARegressorCV",
+    "SEASelector",
     "__version__",
     "sea",
 ]

@@ -1,0 +1,399 @@
+"""SEA with the sparsity level chosen by cross-validation.
+
+Modelled on scikit-learn's
+:class:`~sklearn.linear_model.OrthogonalMatchingPursuitCV`: each fold runs
+one *path* over ``k = 1 .. max_n_nonzero_coefs`` and records the held-out
+error of every k; the k with the smallest mean error is refitted on all the
+data.
+
+A SEA path is warm-started: the run for k starts from the best solution found
+for k - 1, completed by the feature most correlated with its residual (the
+OMP step). Its first support therefore already fits at least as well as the
+(k - 1) solution, and the training objective decreases along the path. The
+preprocessing (centring, normalisation, Gram matrix) is shared by all k of a
+fold.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import warnings
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_context
+from sklearn.model_selection import check_cv
+from sklearn.utils import _safe_indexing
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.extmath import safe_sparse_dot
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._base import check_sample_weight
+from ._core import prepare_least_squares
+from ._sea import DEFAULT_MAX_ITER, SEARegressor, _resolve_step_size, _sea
+
+
+def _default_max_n_nonzero_coefs(max_n_nonzero_coefs, n_features):
+    """10% of the features, at least 5, at most all (as OMPCV); clip with a warning."""
+    if max_n_nonzero_coefs is None:
+        return min(max(int(0.1 * n_features), 5), n_features)
+    if max_n_nonzero_coefs > n_features:
+        warnings.warn(
+            f"max_n_nonzero_coefs={max_n_nonzero_coefs} is larger than n_features="
+            f"{n_features}; using max_n_nonzero_coefs={n_features}.",
+            UserWarning,
+            stacklevel=3,
+        )
+        return n_features
+    return int(max_n_nonzero_coefs)
+
+
+def _sea_path(
+    X,
+    y,
+    sample_weight,
+    max_n_nonzero_coefs,
+    *,
+    path_init,
+    max_iter,
+    step_size,
+    tol,
+    fit_intercept,
+    precompute,
+):
+    """SEA solutions for ``k = 1 .. max_n_nonzero_coefs`` on one data set.
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        Validated design.
+    y : ndarray of shape (n_samples, n_targets)
+        Validated targets.
+    sample_weight : ndarray of shape (n_samples,)
+        Validated weights.
+    max_n_nonzero_coefs : int
+        Last k of the path.
+    path_init : {"previous", "zero"}
+        Start each k from the (k - 1) solution or from zero.
+    max_iter, step_size, tol, fit_intercept, precompute
+        As in :class:`~sklearn_sea.SEARegressor`.
+
+    Returns
+    -------
+    coefs : ndarray of shape (max_n_nonzero_coefs, n_targets, n_features)
+        Coefficients for each k, in the scale of ``X``.
+    intercepts : ndarray of shape (max_n_nonzero_coefs, n_targets)
+        Intercepts for each k.
+    """
+    prepared = prepare_least_squares(X, y, sample_weight, fit_intercept, precompute)
+    n_targets, n_features = prepared.n_targets, X.shape[1]
+    # One step for the whole path: with a zero start the supports do not depend
+    # on it, with a warm start it must be the warm-start step of SEARegressor.
+    step = _resolve_step_size(step_size, prepared.design, warm=path_init == "previous")
+    coefs = np.zeros((max_n_nonzero_coefs, n_targets, n_features), prepared.work_dtype)
+    for t in range(n_targets):
+        loss_scale = float(prepared.y_scale[t]) ** 2
+        previous = None
+        for k in range(1, max_n_nonzero_coefs + 1):
+            # A fresh per-support cache per k; the design (Gram matrix or
+            # cached columns) is shared.
+            problem = prepared.problem(t)
+            if tol is None:
+                tol_t = 1e3 * np.finfo(problem.Aty.dtype).eps * problem.y_sq_norm
+            else:
+                tol_t = tol / loss_scale
+            result = _sea(
+                problem,
+                k,
+                max_iter=max_iter,
+                step_size=step,
+                coef_init=previous,
+                tol=tol_t,
+            )
+            coefs[k - 1, t] = result.coef
+            if path_init == "previous":
+                previous = result.coef
+    originals = [prepared.to_original(coefs_k) for coefs_k in coefs]
+    return (
+        np.array([coef for coef, _ in originals]),
+        np.array([intercept for _, intercept in originals]),
+    )
+
+
+def _sea_path_mse(X, y, sample_weight, train, test, max_n_nonzero_coefs, params):
+    """Weighted held-out mean squared error of every k of one fold's path."""
+    X_train, X_test = _safe_indexing(X, train), _safe_indexing(X, test)
+    coefs, intercepts = _sea_path(
+        X_train, y[train], sample_weight[train], max_n_nonzero_coefs, **params
+    )
+    n_paths = max_n_nonzero_coefs * y.shape[1]
+    pred = safe_sparse_dot(
+        X_test, coefs.reshape(n_paths, -1).T, dense_output=True
+    ).reshape(X_test.shape[0], max_n_nonzero_coefs, y.shape[1])
+    pred += intercepts
+    sq_error = (pred - y[test][:, None, :]) ** 2
+    weight = sample_weight[test]
+    if not weight.sum() > 0:
+        # A test fold of zero-weight samples carries no information on k.
+        weight = np.ones_like(weight)
+    return np.average(sq_error.mean(axis=2), axis=0, weights=weight)
+
+
+class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
+    """SEA regressor with the number of nonzero coefficients chosen by CV.
+
+    For each cross-validation fold, SEA is run along a path
+    ``k = 1 .. max_n_nonzero_coefs``, each k warm-started from the solution
+    for k - 1, and the held-out mean squared error of every k is recorded.
+    The k with the smallest mean error over folds (the smallest such k on
+    ties) is refitted on all the data. This is the SEA counterpart of
+    :class:`~sklearn.linear_model.OrthogonalMatchingPursuitCV`.
+
+    Read more in :doc:`replacing_lasso_omp`.
+
+    Parameters
+    ----------
+    max_n_nonzero_coefs : int, default=None
+        Largest k tried. None means 10% of the features, at least 5 and at
+        most ``n_features`` (as ``OrthogonalMatchingPursuitCV``). Values
+        above ``n_features`` are clipped with a warning.
+    cv : int, cross-validation generator or iterable, default=None
+        Splitting strategy, as in :func:`~sklearn.model_selection.check_cv`:
+        None is 5-fold :class:`~sklearn.model_selection.KFold`.
+    path_init : {"previous", "zero"}, default="previous"
+        How each k of the path starts. "previous": from the best solution for
+        k - 1 plus the feature most correlated with its residual, so the
+        training objective decreases with k and each run starts from a good
+        support. "zero": from scratch, so each k is exactly
+        ``SEARegressor(n_nonzero_coefs=k)``.
+    max_iter : int, default=1000
+        Number of supports SEA evaluates at most, for each k.
+    step_size : "auto" or float, default="auto"
+        Step of SEA's exploration update (see
+        :class:`~sklearn_sea.SEARegressor`).
+    tol : float, default=None
+        Stop each SEA run once the squared residual norm is at most ``tol``;
+        None stops at an exact fit up to rounding.
+    fit_intercept : bool, default=True
+        Fit an intercept (centre ``X`` and ``y``).
+    precompute : "auto" or bool, default="auto"
+        Use the Gram matrix; "auto" forms it only for dense data that fits in
+        memory, never for sparse ``X``.
+    n_jobs : int, default=None
+        Number of folds run in parallel through joblib. None means 1 unless
+        in a :obj:`joblib.parallel_backend` context; -1 uses all processors.
+    verbose : bool or int, default=False
+        Verbosity of the parallel fold runs.
+
+    Attributes
+    ----------
+    n_nonzero_coefs_ : int
+        The selected number of nonzero coefficients.
+    max_n_nonzero_coefs_ : int
+        Largest k tried, after defaulting and clipping.
+    mse_path_ : ndarray of shape (max_n_nonzero_coefs_, n_folds)
+        Held-out mean squared error (weighted by ``sample_weight``, averaged
+        over targets) of each k and fold; row ``j`` is ``k = j + 1``. The
+        layout of :class:`~sklearn.linear_model.LassoCV`'s ``mse_path_``.
+    cv_results_ : dict of ndarrays
+        The same curve as a table, in the style of
+        :class:`~sklearn.model_selection.GridSearchCV`: keys
+        ``"n_nonzero_coefs"``, ``"mean_test_mse"``, ``"std_test_mse"`` and
+        ``"split{i}_test_mse"``; loads into a :class:`pandas.DataFrame`.
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        Coefficients of the refitted model.
+    intercept_ : float or ndarray of shape (n_targets,)
+        Intercept of the refitted model.
+    n_iter_ : int or ndarray of shape (n_targets,)
+        Number of SEA iterations of the refit.
+    best_iter_ : int or ndarray of shape (n_targets,)
+        Iteration of the refit at which the returned support was found.
+    loss_curve_ : ndarray of shape (n_iter_,) or list of such arrays
+        Objective per iteration of the refit.
+    n_supports_explored_ : int or ndarray of shape (n_targets,)
+        Number of distinct supports the refit visited.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    SEARegressor : SEA for a given k.
+    sklearn.linear_model.OrthogonalMatchingPursuitCV : The greedy counterpart.
+
+    Notes
+    -----
+    With several targets one k is chosen for all of them, minimising the
+    error averaged over targets; each target still gets its own support.
+
+    With ``sample_weight``, each training fold is fitted with its weights
+    and each held-out error is a weighted mean, so integer weights are
+    equivalent to repeated samples for a given split.
+
+    Examples
+    --------
+    >>> from sklearn_sea import SEARegressorCV
+    >>> from sklearn_sea.datasets import make_compressed_sensing
+    >>> X, y, coef = make_compressed_sensing(
+    ...     n_samples=80, n_features=40, n_nonzero_coefs=4, noise=0.01,
+    ...     random_state=0)
+    >>> reg = SEARegressorCV(max_n_nonzero_coefs=8).fit(X, y)
+    >>> reg.n_nonzero_coefs_
+    4
+    >>> bool((np.flatnonzero(reg.coef_) == np.flatnonzero(coef)).all())
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "max_n_nonzero_coefs": [Interval(Integral, 1, None, closed="left"), None],
+        "cv": ["cv_object"],
+        "path_init": [StrOptions({"previous", "zero"})],
+        **{
+            name: SEARegressor._parameter_constraints[name]
+            for name in ("max_iter", "step_size", "tol", "fit_intercept", "precompute")
+        },
+        "n_jobs": [Integral, None],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        max_n_nonzero_coefs=None,
+        cv=None,
+        path_init="previous",
+        max_iter=DEFAULT_MAX_ITER,
+        step_size="auto",
+        tol=None,
+        fit_intercept=True,
+        precompute="auto",
+        n_jobs=None,
+        verbose=False,
+    ):
+        self.max_n_nonzero_coefs = max_n_nonzero_coefs
+        self.cv = cv
+        self.path_init = path_init
+        self.max_iter = max_iter
+        self.step_size = step_size
+        self.tol = tol
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    def _path_params(self):
+        return {
+            "path_init": self.path_init,
+            "max_iter": self.max_iter,
+            "step_size": self.step_size,
+            "tol": self.tol,
+            "fit_intercept": self.fit_intercept,
+            "precompute": self.precompute,
+        }
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Choose k by cross-validation and refit SEA with it on all the data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. Sparse input (CSR or CSC) is never densified.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights, used in every training fold, in the
+            held-out errors and in the refit.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            dtype=[np.float64, np.float32],
+            multi_output=True,
+            y_numeric=True,
+        )
+        weight = check_sample_weight(sample_weight, X)
+        y_2d = y.reshape(y.shape[0], -1)
+        max_k = _default_max_n_nonzero_coefs(self.max_n_nonzero_coefs, X.shape[1])
+        cv = check_cv(self.cv)
+        params = self._path_params()
+        mse_path = Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(
+            delayed(_sea_path_mse)(X, y_2d, weight, train, test, max_k, params)
+            for train, test in cv.split(X, y)
+        )
+        self.mse_path_ = np.array(mse_path).T
+        self.max_n_nonzero_coefs_ = max_k
+        mean_mse = self.mse_path_.mean(axis=1)
+        self.n_nonzero_coefs_ = int(np.argmin(mean_mse)) + 1
+        self.cv_results_ = {
+            "n_nonzero_coefs": np.arange(1, max_k + 1),
+            "mean_test_mse": mean_mse,
+            "std_test_mse": self.mse_path_.std(axis=1),
+            **{f"split{i}_test_mse": fold for i, fold in enumerate(self.mse_path_.T)},
+        }
+        self._refit(X, y, y_2d, weight)
+        return self
+
+    def _refit(self, X, y, y_2d, weight):
+        """Fit the selected k as the path on all the data would reach it."""
+        k = self.n_nonzero_coefs_
+        init = None
+        if self.path_init == "previous" and k > 1:
+            coefs, _ = _sea_path(X, y_2d, weight, k - 1, **self._path_params())
+            init = coefs[-1] if y.ndim > 1 else coefs[-1, 0]
+            if not np.any(init):
+                init = None
+        sea = SEARegressor(
+            k,
+            max_iter=self.max_iter,
+            step_size=self.step_size,
+            init=init,
+            tol=self.tol,
+            fit_intercept=self.fit_intercept,
+            precompute=self.precompute,
+        ).fit(X, y, sample_weight=weight)
+        for name in (
+            "coef_",
+            "intercept_",
+            "n_iter_",
+            "best_iter_",
+            "loss_curve_",
+            "n_supports_explored_",
+        ):
+            setattr(self, name, getattr(sea, name))
+
+    def predict(self, X):
+        """Predict with the refitted model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
+            Predicted values.
+        """
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=[np.float64, np.float32],
+            reset=False,
+        )
+        return safe_sparse_dot(X, self.coef_.T, dense_output=True) + self.intercept_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags

@@ -1,0 +1,305 @@
+"""SEA as a feature selector after any estimator that exposes ``coef_``.
+
+The estimator (Lasso, ElasticNet, OMP, a k-sparse estimator of this package,
+...) provides the starting point; SEA explores supports from there and keeps
+the best one, so the selected support never fits the training data worse than
+the least-squares refit on the estimator's own largest coefficients. The SEA
+run itself is delegated to :class:`~sklearn_sea.SEARegressor` with
+``init=<fitted estimator>``.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import warnings
+from copy import deepcopy
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
+from sklearn.exceptions import NotFittedError
+from sklearn.feature_selection import SelectorMixin
+from sklearn.utils import get_tags
+from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _routing_enabled,
+    process_routing,
+)
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
+
+from ._base import check_sample_weight
+from ._sea import DEFAULT_MAX_ITER, SEARegressor
+
+
+def _n_nonzero(coef):
+    """Largest number of nonzero coefficients over the targets."""
+    coef = np.atleast_2d(np.asarray(coef))
+    return int(np.count_nonzero(coef, axis=-1).max())
+
+
+class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
+    """Select a k-sparse support with SEA, started from another estimator.
+
+    The estimator is fitted (or, with ``prefit=True``, used as fitted), and
+    its coefficients become the initial exploration vector of the Support
+    Exploration Algorithm. SEA's first support is the estimator's k largest
+    coefficients; it then explores other supports and returns the one with
+    the smallest least-squares objective, so the selected support is never
+    worse, on the training data, than the estimator's own. The selected
+    features are those with a nonzero refined coefficient.
+
+    Use it like :class:`~sklearn.feature_selection.SelectFromModel`, e.g.
+    between a scaler and a final regressor in a
+    :class:`~sklearn.pipeline.Pipeline`.
+
+    Read more in :doc:`replacing_lasso_omp`.
+
+    Parameters
+    ----------
+    estimator : object
+        Regressor exposing ``coef_`` of shape ``(n_features,)`` or
+        ``(n_targets, n_features)`` after fitting: :class:`~sklearn.linear_model.Lasso`,
+        :class:`~sklearn.linear_model.LassoCV`,
+        :class:`~sklearn.linear_model.ElasticNet`,
+        :class:`~sklearn.linear_model.OrthogonalMatchingPursuit`, a k-sparse
+        estimator of this package, ... Unfitted unless ``prefit=True``.
+    n_nonzero_coefs : int, default=None
+        Number of features to select, k. None uses the number of nonzero
+        coefficients of the fitted estimator (the largest over targets, at
+        least one), which is what "refine the Lasso support" means; give it
+        explicitly for a dense estimator such as Ridge. Values above
+        ``n_features`` are clipped with a warning.
+    prefit : bool, default=False
+        Whether ``estimator`` is already fitted. It is then used as given
+        (a deep copy is stored in ``estimator_``) and ``fit_params`` are
+        ignored. ``fit`` must still be called with ``X, y``: SEA needs the
+        data.
+    max_iter : int, default=1000
+        Number of supports SEA evaluates at most.
+    step_size : "auto" or float, default="auto"
+        Step of SEA's exploration update, in units of the normalised problem;
+        "auto" is ``1 / ||A||_2^2`` (see :class:`~sklearn_sea.SEARegressor`).
+    tol : float, default=None
+        Stop SEA once the squared residual norm is at most ``tol``; None
+        stops at an exact fit up to rounding.
+    fit_intercept : bool, default=True
+        Whether SEA fits an intercept (centres ``X`` and ``y``).
+    precompute : "auto" or bool, default="auto"
+        Whether SEA uses the Gram matrix; "auto" forms it only for dense data
+        that fits in memory, never for sparse ``X``.
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        The fitted estimator SEA started from.
+    sea_ : SEARegressor
+        The fitted SEA regressor that refined the support.
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        Refined coefficients, in the scale of ``X``; at most
+        ``n_nonzero_coefs_`` nonzero per target.
+    intercept_ : float or ndarray of shape (n_targets,)
+        Intercept of the refined linear model.
+    n_nonzero_coefs_ : int
+        Support size used by SEA.
+    n_iter_ : int or ndarray of shape (n_targets,)
+        Number of SEA iterations run.
+    best_iter_ : int or ndarray of shape (n_targets,)
+        Iteration at which the selected support was found; 0 means that SEA
+        found nothing better than the estimator's own support.
+    loss_curve_ : ndarray of shape (n_iter_,) or list of such arrays
+        SEA's objective ``1/2 ||y - X w_t - b_t||^2`` (weighted) per
+        iteration; ``loss_curve_[0]`` is the objective of the least-squares
+        refit on the estimator's support.
+    n_supports_explored_ : int or ndarray of shape (n_targets,)
+        Number of distinct supports SEA visited.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    SEARegressor : SEA as a regressor, with ``init`` for a warm start.
+    sklearn.feature_selection.SelectFromModel : Selection by thresholding
+        the coefficients, without refinement.
+
+    Notes
+    -----
+    With several targets each target gets its own support of size
+    ``n_nonzero_coefs_``; the selected features are their union.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import Lasso
+    >>> from sklearn_sea import SEASelector
+    >>> from sklearn_sea.datasets import make_compressed_sensing
+    >>> X, y, coef = make_compressed_sensing(
+    ...     n_samples=60, n_features=100, n_nonzero_coefs=5, random_state=0)
+    >>> selector = SEASelector(Lasso(alpha=0.05), n_nonzero_coefs=5).fit(X, y)
+    >>> selector.transform(X).shape
+    (60, 5)
+    >>> bool((selector.get_support(indices=True) == np.flatnonzero(coef)).all())
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit"])],
+        "n_nonzero_coefs": [Interval(Integral, 1, None, closed="left"), None],
+        "prefit": ["boolean"],
+        **{
+            name: SEARegressor._parameter_constraints[name]
+            for name in ("max_iter", "step_size", "tol", "fit_intercept", "precompute")
+        },
+    }
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        n_nonzero_coefs=None,
+        prefit=False,
+        max_iter=DEFAULT_MAX_ITER,
+        step_size="auto",
+        tol=None,
+        fit_intercept=True,
+        precompute="auto",
+    ):
+        self.estimator = estimator
+        self.n_nonzero_coefs = n_nonzero_coefs
+        self.prefit = prefit
+        self.max_iter = max_iter
+        self.step_size = step_size
+        self.tol = tol
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+
+    @_fit_context(
+        # The inner estimator's parameters are validated by its own fit.
+        prefer_skip_nested_validation=False
+    )
+    def fit(self, X, y, sample_weight=None, **fit_params):
+        """Fit the estimator, then refine its support with SEA.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. Sparse input (CSR or CSC) is never densified by
+            SEA.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights, used by SEA and passed to the estimator's ``fit``
+            when it accepts them (with metadata routing enabled: when the
+            estimator requests them).
+        **fit_params : dict
+            Other parameters of the estimator's ``fit`` (routed through
+            metadata routing when it is enabled); ignored when
+            ``prefit=True``.
+
+        Returns
+        -------
+        self : object
+            Fitted selector.
+        """
+        X_checked, y_checked = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            dtype=[np.float64, np.float32],
+            multi_output=True,
+            y_numeric=True,
+        )
+        weight = check_sample_weight(sample_weight, X_checked)
+        self.estimator_ = self._fitted_estimator(
+            X, y, sample_weight, weight, fit_params
+        )
+        if not hasattr(self.estimator_, "coef_"):
+            raise ValueError(
+                f"estimator={type(self.estimator_).__name__} exposes no coef_ after "
+                "fitting; SEASelector needs a linear model."
+            )
+        k = self.n_nonzero_coefs
+        if k is None:
+            k = max(_n_nonzero(self.estimator_.coef_), 1)
+        self.sea_ = SEARegressor(
+            k,
+            max_iter=self.max_iter,
+            step_size=self.step_size,
+            init=self.estimator_,
+            tol=self.tol,
+            fit_intercept=self.fit_intercept,
+            precompute=self.precompute,
+        )
+        self.sea_.fit(X_checked, y_checked, sample_weight=weight)
+        for name in (
+            "coef_",
+            "intercept_",
+            "n_nonzero_coefs_",
+            "n_iter_",
+            "best_iter_",
+            "loss_curve_",
+            "n_supports_explored_",
+        ):
+            setattr(self, name, getattr(self.sea_, name))
+        return self
+
+    def _fitted_estimator(self, X, y, sample_weight, weight, fit_params):
+        if self.prefit:
+            try:
+                check_is_fitted(self.estimator)
+            except NotFittedError as exc:
+                raise NotFittedError(
+                    "When `prefit=True`, `estimator` is expected to be a fitted "
+                    "estimator."
+                ) from exc
+            return deepcopy(self.estimator)
+        estimator = clone(self.estimator)
+        if _routing_enabled():
+            routed = process_routing(
+                self, "fit", sample_weight=sample_weight, **fit_params
+            )
+            return estimator.fit(X, y, **routed.estimator.fit)
+        if sample_weight is not None:
+            if has_fit_parameter(estimator, "sample_weight"):
+                fit_params = {**fit_params, "sample_weight": sample_weight}
+            elif np.ptp(weight) > 0:
+                warnings.warn(
+                    f"estimator={type(estimator).__name__} does not accept "
+                    "sample_weight; it is fitted unweighted (SEA itself uses the "
+                    "weights).",
+                    UserWarning,
+                    stacklevel=4,
+                )
+        return estimator.fit(X, y, **fit_params)
+
+    def _get_support_mask(self):
+        check_is_fitted(self, "coef_")
+        return np.any(np.atleast_2d(self.coef_) != 0, axis=0)
+
+    def get_metadata_routing(self):
+        """Get the metadata routing of this object.
+
+        ``sample_weight`` is always consumed by SEA, and routed to the
+        estimator's ``fit`` when it requests it.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            Routing of ``fit`` parameters to the estimator.
+        """
+        return (
+            MetadataRouter(owner=self)
+            .add_self_request(self)
+            .add(
+                estimator=self.estimator,
+                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+            )
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        tags.input_tags.sparse = get_tags(self.estimator).input_tags.sparse
+        return tags
