@@ -519,8 +519,6 @@ class BinaryHeavisideRegressor(RegressorMixin, BaseEstimator):
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
         )
-        if not sample_weight.sum() > 0:
-            raise ValueError("sample_weight must have a positive sum; got all zeros.")
         v = self._resolve_second_layer()
         result = _train_binary_ste(
             _as_patches(X, self.n_patches),
