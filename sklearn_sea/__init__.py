@@ -14,7 +14,6 @@ from importlib.metadata import PackageNotFoundError, version
 
 from ._binary_network import BinaryHeavisideRegressor
 from ._cv import SEARegressorCV
-from ._binary_network import BinaryHeavisideRegressor
 from ._sea import SEARegressor, sea
 from ._selector import SEASelector
 
