@@ -1,0 +1,127 @@
+"""Tests of the STE experiments (sample complexity and recurrence tables)."""
+
+import numpy as np
+import pytest
+from joblib import parallel_config
+from numpy.testing import assert_allclose, assert_array_equal
+
+from sklearn_sea import BinaryHeavisideRegressor
+from sklearn_sea.datasets import make_binary_teacher
+from sklearn_sea.experiments import (
+    ste_recovery_threshold,
+    ste_recurrence,
+    ste_sample_complexity,
+)
+from sklearn_sea.experiments._ste import _task_seeds
+
+
+def test_sample_complexity_table_and_success_pattern():
+    table = ste_sample_complexity(
+        patch_sizes=[8, 16], exponents=[0.75, 2.25], n_runs=3, random_state=0
+    )
+    columns = ["patch_size", "n_samples", "run", "success", "hamming", "n_iter"]
+    assert list(table) == columns
+    assert all(table[c].shape == (12,) for c in columns)
+    # Grid N = ceil(n ** a): too few samples fail, far more than n^2 succeed.
+    assert_array_equal(
+        np.unique(table["n_samples"][table["patch_size"] == 16]), [8, 512]
+    )
+    small = table["n_samples"] < table["patch_size"]
+    assert not table["success"][small].any()
+    assert table["success"][~small].all()
+    assert_array_equal(table["success"], table["hamming"] == 0)
+
+
+def test_runs_are_reproducible_and_independent_of_n_jobs():
+    kwargs = dict(patch_sizes=[8], n_samples=[16, 40], n_runs=2, random_state=3)
+    serial = ste_sample_complexity(**kwargs, n_jobs=1)
+    # Threads keep the test fast; the seeds do not depend on the backend.
+    with parallel_config(backend="threading"):
+        parallel = ste_sample_complexity(**kwargs, n_jobs=2)
+    for column in serial:
+        assert_array_equal(serial[column], parallel[column])
+    other = ste_sample_complexity(**{**kwargs, "random_state": 4})
+    assert not all(np.array_equal(serial[c], other[c]) for c in ("hamming", "n_iter"))
+
+
+def test_a_run_is_the_estimator_on_the_generator():
+    # The table must be reproducible from its coordinates alone.
+    table = ste_sample_complexity(
+        patch_sizes=[8], n_samples=[20], n_runs=1, random_state=5
+    )
+    base = np.random.RandomState(5).randint(np.iinfo(np.int32).max)
+    data_seed, init_seed = _task_seeds(base, 8, 20, 0)
+    X, y, coef = make_binary_teacher(20, 8, 1, random_state=data_seed)
+    reg = BinaryHeavisideRegressor(random_state=init_seed).fit(X, y)
+    assert table["hamming"][0] == np.count_nonzero(reg.coef_ != coef)
+    assert table["n_iter"][0] == reg.n_iter_
+
+
+def test_estimator_params_are_forwarded():
+    table = ste_sample_complexity(
+        patch_sizes=[8],
+        n_samples=[6],
+        n_runs=2,
+        estimator_params={"max_iter": 3},
+    )
+    assert table["n_iter"].max() <= 3
+
+
+def test_recovery_threshold_interpolates_in_log_n():
+    table = {
+        "patch_size": np.repeat([4, 16], 8),
+        "n_samples": np.tile(np.repeat([8, 32, 128, 512], 2), 2),
+        "success": np.array(
+            [0, 0, 0, 1, 1, 1, 1, 1]  # n=4: rates 0, .5, 1, 1
+            + [0, 0, 0, 0, 0, 1, 1, 1],  # n=16: rates 0, 0, .5, 1
+            dtype=bool,
+        ),
+    }
+    rates, thresholds, exponent = ste_recovery_threshold(table, level=0.75)
+    assert_allclose(rates["success_rate"], [0, 0.5, 1, 1, 0, 0, 0.5, 1])
+    assert_array_equal(rates["n_runs"], 2)
+    # Halfway in log N between 32 and 128 for n=4; between 128 and 512 for 16.
+    assert_allclose(thresholds["threshold"], [64.0, 256.0])
+    assert_allclose(thresholds["threshold_over_n2"], [4.0, 1.0])
+    assert exponent == pytest.approx(1.0)
+
+
+def test_recovery_threshold_edge_cases():
+    table = {
+        "patch_size": np.array([4, 4, 8, 8, 16, 16]),
+        "n_samples": np.array([10, 20, 10, 20, 10, 20]),
+        "success": np.array([1, 1, 1, 0, 0, 0], dtype=bool),
+    }
+    _, thresholds, exponent = ste_recovery_threshold(table, level=0.5)
+    # n=4: succeeds from the first grid point (censored upper bound).
+    assert thresholds["censored"].tolist() == [True, False, False]
+    assert thresholds["threshold"][0] == 10
+    # n=8 drops back below the level at the end and n=16 never reaches it.
+    assert np.isnan(thresholds["threshold"][1:]).all()
+    assert np.isnan(exponent)
+
+
+def test_recurrence_under_label_noise():
+    trace, summary = ste_recurrence(
+        patch_size=16, n_samples=256, noise=0.3, max_iter=600, n_runs=2
+    )
+    assert list(trace) == ["run", "iteration", "hamming", "at_teacher", "loss"]
+    assert trace["hamming"].shape == (2 * 601,)
+    assert (summary["n_escapes"] > 1).all()
+    assert (summary["n_returns"] > 1).all()
+    for run in range(2):
+        in_run = trace["run"] == run
+        at = trace["at_teacher"][in_run]
+        assert summary["share_at_teacher"][run] == pytest.approx(at.mean())
+        assert summary["n_escapes"][run] == np.count_nonzero(at[:-1] & ~at[1:])
+        assert_array_equal(trace["iteration"][in_run], np.arange(601))
+
+
+def test_noiseless_recurrence_run_stays_at_the_teacher():
+    trace, summary = ste_recurrence(
+        patch_size=8, n_samples=200, noise=0.0, max_iter=300
+    )
+    # Once reached, the teacher is a fixed point: the run stops there.
+    assert summary["n_visits"][0] == 1
+    assert summary["n_escapes"][0] == 0
+    assert trace["at_teacher"][-1]
