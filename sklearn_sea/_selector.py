@@ -129,6 +129,12 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     With several targets each target gets its own support of size
     ``n_nonzero_coefs_``; the selected features are their union.
 
+    SEA is always weighted by ``sample_weight``. The starting point is
+    weighted only if the estimator accepts ``sample_weight`` (a warning says
+    when it does not, e.g. for
+    :class:`~sklearn.linear_model.OrthogonalMatchingPursuit`); integer weights
+    are then equivalent to repeated samples.
+
     Examples
     --------
     >>> from sklearn.linear_model import Lasso
