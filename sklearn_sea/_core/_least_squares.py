@@ -32,8 +32,15 @@ def solve_normal_equations(gram_block, rhs):
                 )
         except LinAlgError:
             pass
+    # Singular values under the pivot threshold above are dependent directions:
+    # cutting them there (not at eps) keeps the minimum-norm solution stable
+    # under rounding, e.g. for CoSaMP's 3k-column merges on few samples.
     coef = lstsq(
-        gram_block, rhs64, cond=None, check_finite=False, lapack_driver="gelsd"
+        gram_block,
+        rhs64,
+        cond=1e3 * k * np.finfo(np.float64).eps,
+        check_finite=False,
+        lapack_driver="gelsd",
     )[0]
     return coef.astype(rhs.dtype, copy=False)
 
