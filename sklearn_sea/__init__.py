@@ -3,6 +3,9 @@
 The whole public API:
 
 - :class:`SEARegressor` and the function :func:`sea`;
+- baselines with the same interface: :class:`OMPRegressor`, :class:`OMPRRegressor`,
+  :class:`ELSRegressor`, :class:`IHTRegressor`, :class:`HTPRegressor`,
+  :class:`CoSaMPRegressor`, :class:`SPRegressor`;
 - :class:`SEASelector` (SEA after any sparse estimator) and :class:`SEARegressorCV`;
 - :mod:`sklearn_sea.datasets`: problem generators;
 - :mod:`sklearn_sea.metrics`: support-recovery metrics and scorers.
@@ -12,6 +15,15 @@ The whole public API:
 
 from importlib.metadata import PackageNotFoundError, version
 
+from ._baselines import (
+    CoSaMPRegressor,
+    ELSRegressor,
+    HTPRegressor,
+    IHTRegressor,
+    OMPRegressor,
+    OMPRRegressor,
+    SPRegressor,
+)
 from ._binary_network import BinaryHeavisideRegressor
 from ._cv import SEARegressorCV
 from ._sea import SEARegressor, sea
@@ -24,6 +36,13 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 __all__ = [
     "BinaryHeavisideRegressor",
+    "CoSaMPRegressor",
+    "ELSRegressor",
+    "HTPRegressor",
+    "IHTRegressor",
+    "OMPRRegressor",
+    "OMPRegressor",
+    "SPRegressor",
     "SEARegressor",
     "SEARegressorCV",
     "SEASelector",
