@@ -43,9 +43,10 @@ class OMPRegressor(BaseKSparseRegressor):
 
     k greedy steps; each adds the feature most correlated with the current
     residual and refits least squares on the selected features. On a design
-    with unit-norm columns it gives the coefficients of
-    :func:`sklearn.linear_model.orthogonal_mp`; here features are normalised
-    internally, so the selection does not depend on their scales.
+    with unit-norm columns and ``fit_intercept=False`` it gives the
+    coefficients of :func:`sklearn.linear_model.orthogonal_mp`; features are
+    normalised internally, so the selection does not depend on their scales
+    (scikit-learn's does).
 
     Parameters
     ----------
