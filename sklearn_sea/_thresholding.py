@@ -41,10 +41,9 @@ def _iht(problem, k, *, step_size, max_iter, tol):
             converged = True
             break
         gradient = problem.gradient(support, coef_support)
-    # IHT does not refit: report the last iterate, not the best refit.
-    trace.best_support, trace.best_coef = support, coef_support
-    trace.best_iter = len(trace.losses) - 1
-    return trace.result(converged)
+    # The standard output of IHT is its last iterate (the objective does not
+    # increase with eta <= 1 / ||A||^2, so it is also the best up to rounding).
+    return trace.result(converged, last=True)
 
 
 def _htp(problem, k, *, step_size, max_iter):

@@ -28,6 +28,7 @@ class SupportTrace:
         self.best_iter = 0
         self.best_support = np.empty(0, dtype=np.intp)
         self.best_coef = np.empty(0, dtype=problem.Aty.dtype)
+        self._last = (self.best_support, self.best_coef)
         self._visited = set()
 
     def seen(self, support):
@@ -37,17 +38,21 @@ class SupportTrace:
     def record(self, support, coef_support, rss):
         """Append the iterate ``(support, coef_support)`` of residual ``rss``."""
         self._visited.add(support_key(support))
+        self._last = (support, coef_support)
         if rss < self.best_rss:
             self.best_rss, self.best_iter = rss, len(self.losses)
             self.best_support, self.best_coef = support, coef_support
         self.losses.append(0.5 * rss)
 
-    def result(self, converged, n_supports_explored=None):
-        """The best iterate as a :class:`~sklearn_sea._core.SolverResult`.
+    def result(self, converged, n_supports_explored=None, last=False):
+        """The best iterate (or the last) as a :class:`~sklearn_sea._core.SolverResult`.
 
         ``n_supports_explored`` defaults to the number of distinct supports
         recorded.
         """
+        if last:
+            self.best_iter = len(self.losses) - 1
+            self.best_support, self.best_coef = self._last
         coef = np.zeros(self.problem.n_features, dtype=self.problem.Aty.dtype)
         coef[self.best_support] = self.best_coef
         if n_supports_explored is None:
