@@ -295,8 +295,7 @@ class ELSRegressor(BaseKSparseRegressor):
     References
     ----------
     K. Axiotis, M. Sviridenko, "Sparse Convex Optimization via Adaptively
-    Regularized Hard Thresholding", ICML 2020; "Local Search Algorithms for
-    Sparse Optimization", 2021.
+    Regularized Hard Thresholding", ICML 2020.
 
     Examples
     --------
