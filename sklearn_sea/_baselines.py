@@ -266,7 +266,8 @@ class ELSRegressor(BaseKSparseRegressor):
     loss_curve_ : ndarray of shape (n_iter_,) or list of such arrays
         Objective ``1/2 ||y - X w_t - b_t||^2`` (weighted) after each swap.
     n_supports_explored_ : int or ndarray of shape (n_targets,)
-        Number of distinct supports visited.
+        Number of supports on which least squares was solved: OMP's, one per
+        swap and at most one rejected refit (scoring the swaps solves none).
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)

@@ -157,4 +157,5 @@ def _els(problem, k, *, max_iter, tol):
         support, coef_support, rss = new_support, new_coef, new_rss
         trace.record(support, coef_support, rss)
         n_swaps += 1
-    return trace.result(converged)
+    # Counts the least-squares solves: the swap scores themselves need none.
+    return trace.result(converged, n_supports_explored=problem.n_solved)

@@ -243,6 +243,9 @@ def test_els_ends_at_a_swap_optimal_support_never_worse_than_omp(seed):
     assert els.loss_curve_[0] == pytest.approx(0.5 * rss(A, y, omp.coef_))
     assert np.all(np.diff(els.loss_curve_) < 0)
     assert els.n_iter_ == els.best_iter_ + 1
+    # Swaps are scored by rank-one updates: one solve per applied swap (plus
+    # at most one rejected refit), not one per candidate swap.
+    assert els.n_supports_explored_ <= els.n_iter_ + 1
 
 
 def test_els_applies_the_best_swap_first():
