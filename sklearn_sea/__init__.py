@@ -27,6 +27,7 @@ from ._baselines import (
 from ._binary_network import BinaryHeavisideRegressor
 from ._cv import SEARegressorCV
 from ._sea import SEARegressor, sea
+from ._sea_batch import sea_batch
 from ._selector import SEASelector
 
 try:
@@ -48,4 +49,5 @@ __all__ = [
     "SEASelector",
     "__version__",
     "sea",
+    "sea_batch",
 ]

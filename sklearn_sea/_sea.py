@@ -62,8 +62,55 @@ def _first_support(problem, exploration, k):
     return top_k(priority, k)
 
 
-def _sea(problem, k, *, max_iter, step_size, coef_init=None, tol=0.0):
+#: Bytes of exploration steps kept per run for revisited supports (a revisit
+#: then costs no product with ``A``).
+STEP_CACHE_BYTES = 32 * 2**20
+
+
+def _steady_iterations(exploration, move, support, remaining):
+    """How many more iterations provably keep ``support``, at most ``remaining``.
+
+    While the support does not change, neither do the refit nor the step
+    ``move``, so ``X_{t+j} = X_t - j move``. Every entry moves linearly: the
+    support stays the top-k as long as no entry outside it can reach the
+    smallest entry inside it. The bound is conservative (the inside entries
+    are given the largest inside speed) and leaves room for the rounding of
+    ``remaining`` sequential subtractions, so skipping the top-k selection
+    on those iterations cannot change any support.
+    """
+    magnitude = np.abs(exploration)
+    speed = np.abs(move)
+    inside = magnitude[support]
+    rounding = (
+        4
+        * np.finfo(exploration.dtype).eps
+        * remaining
+        * (magnitude.max() + remaining * speed.max())
+    )
+    gap = inside.min() - rounding - magnitude
+    closing = speed + speed[support].max()
+    gap[support] = np.inf
+    if gap.min() <= 0:
+        return 0
+    with np.errstate(divide="ignore"):
+        # Iteration j is safe when j * closing < gap, for every outside entry.
+        horizon = np.ceil(np.min(gap / closing)) - 1
+    return int(min(horizon, remaining))
+
+
+def _sea(
+    problem, k, *, max_iter, step_size, coef_init=None, tol=0.0, fast_forward=True
+):
     """SEA on one normalised single-target problem.
+
+    The iterates are those of the algorithm as written (one least-squares
+    solve per iteration); the work is not. Solves are cached per support
+    (:class:`~sklearn_sea._core.SupportLeastSquares`), and so are the steps
+    of the exploration vector, within ``STEP_CACHE_BYTES``. When the
+    support repeats, the step repeats too, and the run advances to the
+    first iteration at which the top-k could change (see
+    :func:`_steady_iterations`), applying the same sequence of floating-point
+    subtractions without selecting supports in between.
 
     Parameters
     ----------
@@ -80,15 +127,19 @@ def _sea(problem, k, *, max_iter, step_size, coef_init=None, tol=0.0):
         ``step_size * A^T y``.
     tol : float
         Stop as soon as ``||A x_t - y||^2 <= tol``; 0 disables early stopping.
+    fast_forward : bool
+        Skip the top-k selection on iterations that provably keep the
+        support (the result is identical; False exists for tests).
 
     Returns
     -------
     SolverResult
     """
     n_features = problem.n_features
+    dtype = problem.Aty.dtype
     warm = coef_init is not None and np.any(coef_init)
     if warm:
-        exploration = np.array(coef_init, dtype=problem.Aty.dtype)
+        exploration = np.array(coef_init, dtype=dtype)
         support = _first_support(problem, exploration, k)
     else:
         exploration = step_size * problem.Aty
@@ -96,26 +147,50 @@ def _sea(problem, k, *, max_iter, step_size, coef_init=None, tol=0.0):
 
     loss_curve = np.empty(max_iter)
     best_rss, best_iter, best_support, best_coef = np.inf, 0, support, None
-    n_iter = 0
-    for t in range(max_iter):
+    steps = {}
+    max_steps = STEP_CACHE_BYTES // max(n_features * dtype.itemsize, 1)
+    previous_key, move, rss = None, None, np.inf
+    t = 0
+    while t < max_iter:
         if t > 0:
             support = top_k(exploration, k)
+        key = support.tobytes()
+        if key == previous_key:
+            # Same support, same refit, same step: nothing new to solve, and
+            # the following iterations may be known to repeat it as well.
+            n_same = 1
+            if fast_forward:
+                n_same += _steady_iterations(
+                    exploration, move, support, max_iter - t - 1
+                )
+            loss_curve[t : t + n_same] = 0.5 * rss
+            for _ in range(n_same):
+                np.subtract(exploration, move, out=exploration)
+            t += n_same
+            continue
         coef_support, rss = problem.solve(support)
         loss_curve[t] = 0.5 * rss
-        n_iter = t + 1
+        t += 1
         if rss < best_rss:
-            best_rss, best_iter = rss, t
+            best_rss, best_iter = rss, t - 1
             best_support, best_coef = support, coef_support
-        if rss <= tol:
+        if tol > 0 and rss <= tol:
             break
-        exploration -= step_size * problem.gradient(support, coef_support)
+        move = steps.get(key)
+        if move is None:
+            move = problem.gradient(support, coef_support)
+            move *= step_size
+            if len(steps) < max_steps:
+                steps[key] = move
+        np.subtract(exploration, move, out=exploration)
+        previous_key = key
 
-    coef = np.zeros(n_features, dtype=problem.Aty.dtype)
+    coef = np.zeros(n_features, dtype=dtype)
     coef[best_support] = best_coef
     return SolverResult(
         coef=coef,
-        n_iter=n_iter,
-        loss_curve=loss_curve[:n_iter],
+        n_iter=t,
+        loss_curve=loss_curve[:t],
         best_iter=best_iter,
         n_supports_explored=problem.n_solved,
     )
@@ -207,8 +282,8 @@ def sea(
             default=None
         Initial exploration vector (e.g. another solver's coefficients).
     tol : float, default=0.0
-        Stop when the squared residual norm is at most ``tol``; 0 stops only
-        on an exact fit.
+        Stop when the squared residual norm is at most ``tol``; 0 never stops
+        early.
     precompute : "auto" or bool, default="auto"
         Use the Gram matrix ``X^T X`` (dense ``X`` that fits in memory).
     return_n_iter : bool, default=False

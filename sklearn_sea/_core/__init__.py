@@ -23,7 +23,7 @@ from ._preprocess import (
     use_gram,
 )
 from ._result import SolverResult
-from ._topk import support_key, top_k
+from ._topk import support_key, top_k, top_k_rows
 
 __all__ = [
     "GRAM_MAX_BYTES",
@@ -39,5 +39,6 @@ __all__ = [
     "sparse_operator_design",
     "support_key",
     "top_k",
+    "top_k_rows",
     "use_gram",
 ]

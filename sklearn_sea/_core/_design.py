@@ -20,6 +20,7 @@ an iteration costs about one product with ``A^T`` plus one with ``A_S``, and no
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.sparse.linalg import aslinearoperator
 
 
@@ -36,13 +37,24 @@ class GramDesign:
         self.gram = gram
         self.n_features = gram.shape[0]
         self.dtype = gram.dtype
+        self._rows_key = None
+        self._rows = None
+
+    def _support_rows(self, support):
+        # Solvers ask for the block and the product on the same support in a
+        # row: gather the k rows of G once for both.
+        key = support.tobytes()
+        if key != self._rows_key:
+            self._rows = self.gram.take(support, axis=0)
+            self._rows_key = key
+        return self._rows
 
     def gram_block(self, support):
-        return self.gram[np.ix_(support, support)]
+        return self._support_rows(support).take(support, axis=1)
 
     def gram_dot(self, support, coef_support):
         # G is symmetric: gathering rows is contiguous, columns would not be.
-        return coef_support @ self.gram[support]
+        return coef_support @ self._support_rows(support)
 
     def gram_columns(self, support):
         return self.gram[support].T
@@ -57,11 +69,16 @@ class GramDesign:
         return float(eigvalsh(self.gram, subset_by_index=[n - 1, n - 1])[0])
 
 
+#: Bytes of dense columns an :class:`OperatorDesign` keeps for revisits.
+COLUMN_CACHE_BYTES = 64 * 2**20
+
+
 class OperatorDesign:
     """Design applied through products by ``A`` and ``A^T``.
 
     Columns of ``A`` are materialised only on the supports the solver visits,
-    and kept in a cache because SEA revisits supports.
+    and kept (up to :data:`COLUMN_CACHE_BYTES`) because SEA revisits
+    supports.
 
     Parameters
     ----------
@@ -74,34 +91,73 @@ class OperatorDesign:
         ``(n_samples, n_features)``.
     dtype : numpy dtype
         Working precision.
+    support_matvec : callable, optional
+        ``(S, x_S) -> A_S x_S``, for designs that do it cheaper than through
+        dense columns (sparse ``X``).
+    support_gram : callable, optional
+        ``S -> A_S^T A_S``, likewise.
     """
 
-    def __init__(self, matvec, rmatvec, columns, shape, dtype):
+    def __init__(
+        self,
+        matvec,
+        rmatvec,
+        columns,
+        shape,
+        dtype,
+        *,
+        support_matvec=None,
+        support_gram=None,
+    ):
         self.matvec = matvec
         self.rmatvec = rmatvec
         self._columns = columns
         self.n_samples, self.n_features = shape
         self.dtype = dtype
+        self._support_matvec = support_matvec
+        self._support_gram = support_gram
         self._column_cache = {}
+        self._max_cached = max(
+            COLUMN_CACHE_BYTES // max(self.n_samples * np.dtype(dtype).itemsize, 1), 1
+        )
+        self._block_key = None
+        self._block = None
 
     def columns(self, support):
+        """``A[:, support]`` as a dense array, from the column cache."""
+        key = support.tobytes()
+        if key == self._block_key:
+            return self._block
         cache = self._column_cache
         missing = [j for j in support.tolist() if j not in cache]
         if missing:
+            if len(cache) + len(missing) > self._max_cached:
+                cache.clear()
+                missing = support.tolist()
             block = self._columns(np.asarray(missing, dtype=np.intp))
             for position, j in enumerate(missing):
                 cache[j] = block[:, position]
         out = np.empty((self.n_samples, support.shape[0]), dtype=self.dtype)
         for position, j in enumerate(support.tolist()):
             out[:, position] = cache[j]
+        # Block and product on the same support come in a row: keep the last.
+        self._block_key, self._block = key, out
         return out
 
+    def support_matvec(self, support, coef_support):
+        """``A_S x_S``: the residual without its ``- y``."""
+        if self._support_matvec is not None:
+            return self._support_matvec(support, coef_support)
+        return self.columns(support) @ coef_support
+
     def gram_block(self, support):
+        if self._support_gram is not None:
+            return self._support_gram(support)
         cols = self.columns(support)
         return cols.T @ cols
 
     def gram_dot(self, support, coef_support):
-        return self.rmatvec(self.columns(support) @ coef_support)
+        return self.rmatvec(self.support_matvec(support, coef_support))
 
     def gram_columns(self, support):
         return self.rmatvec(self.columns(support))
@@ -140,27 +196,38 @@ def dense_operator_design(A):
     )
 
 
+#: Columns of a LinearOperator computed per block product, to bound the
+#: ``n_features x block`` basis allocated for it.
+_BASIS_BLOCK = 32
+
+
 def linear_operator_design(operator, dtype=np.float64):
     """:class:`OperatorDesign` over a :class:`~scipy.sparse.linalg.LinearOperator`.
 
-    Columns are obtained as ``A @ e_j``, one block product per visited
-    support.
+    Columns are obtained as ``A @ e_j``, only for the indices a solver
+    visits, by blocks of at most 32 unit vectors.
     """
     operator = aslinearoperator(operator)
     n_samples, n_features = operator.shape
 
     def columns(support):
-        basis = np.zeros((n_features, support.shape[0]), dtype=dtype)
-        basis[support, np.arange(support.shape[0])] = 1
-        return np.asarray(operator.matmat(basis), dtype=dtype)
+        out = np.empty((n_samples, support.shape[0]), dtype=dtype)
+        for start in range(0, support.shape[0], _BASIS_BLOCK):
+            chunk = support[start : start + _BASIS_BLOCK]
+            basis = np.zeros((n_features, chunk.shape[0]), dtype=dtype)
+            basis[chunk, np.arange(chunk.shape[0])] = 1
+            out[:, start : start + chunk.shape[0]] = np.asarray(
+                operator.matmat(basis), dtype=dtype
+            ).reshape(n_samples, -1)
+        return out
 
     def rmatvec(r):
         if r.ndim == 2:
             return np.asarray(operator.rmatmat(r), dtype=dtype)
-        return np.asarray(operator.rmatvec(r), dtype=dtype)
+        return np.asarray(operator.rmatvec(r), dtype=dtype).ravel()
 
     return OperatorDesign(
-        matvec=lambda v: np.asarray(operator.matvec(v), dtype=dtype),
+        matvec=lambda v: np.asarray(operator.matvec(v), dtype=dtype).ravel(),
         rmatvec=rmatvec,
         columns=columns,
         shape=(n_samples, n_features),
@@ -168,12 +235,52 @@ def linear_operator_design(operator, dtype=np.float64):
     )
 
 
+class _SparseColumns:
+    """Sub-matrices ``X[:, S]`` of a CSC matrix, without scipy's slicing overhead.
+
+    A support of k columns of a sparse ``X`` has about ``k * nnz / n_features``
+    entries; gathering them from the CSC arrays costs a few vector operations,
+    whereas ``X[:, S]`` goes through scipy's general indexing machinery.
+    """
+
+    def __init__(self, X_csc):
+        self.indptr = X_csc.indptr
+        self.indices = X_csc.indices
+        self.data = X_csc.data
+        self.n_samples = X_csc.shape[0]
+
+    def gather(self, support):
+        """Rows, values and column positions of the nonzeros of ``X[:, S]``."""
+        starts = self.indptr[support]
+        lengths = self.indptr[support + 1] - starts
+        total = int(lengths.sum())
+        column = np.repeat(np.arange(support.shape[0]), lengths)
+        # Position p of column c reads entry starts[c] + (p - first[c]).
+        first = np.cumsum(lengths) - lengths
+        positions = np.arange(total) + np.repeat(starts - first, lengths)
+        return self.indices[positions], self.data[positions], column, lengths
+
+    def matvec(self, support, coef):
+        rows, values, column, _ = self.gather(support)
+        return np.bincount(
+            rows, weights=values * coef[column], minlength=self.n_samples
+        )
+
+    def submatrix(self, support):
+        rows, values, _, lengths = self.gather(support)
+        indptr = np.concatenate(([0], np.cumsum(lengths)))
+        return sp.csc_matrix(
+            (values, rows, indptr), shape=(self.n_samples, support.shape[0])
+        )
+
+
 def sparse_operator_design(X, offset, scale, sqrt_weight):
     """:class:`OperatorDesign` for ``A = diag(w) (X - 1 offset^T) diag(1/scale)``.
 
     Centering, sample weighting and column normalisation are applied
     implicitly, so ``X`` stays sparse: ``A v = w * (X u) - w (offset . u)``
-    with ``u = v / scale``.
+    with ``u = v / scale``. Support blocks ``A_S^T A_S`` and products
+    ``A_S x_S`` are computed on the sparse columns of the support.
 
     Parameters
     ----------
@@ -190,7 +297,11 @@ def sparse_operator_design(X, offset, scale, sqrt_weight):
     Xt = X.T
     # Supports are read column by column: CSC makes that a slice, not a scan.
     X_cols = X.tocsc()
+    sparse_columns = _SparseColumns(X_cols)
     centered = bool(np.any(offset))
+    weighted = bool(np.any(sqrt_weight != 1))
+    weight = sqrt_weight**2
+    total_weight = weight.sum()
 
     def matvec(v):
         u = v / scale
@@ -216,4 +327,34 @@ def sparse_operator_design(X, offset, scale, sqrt_weight):
         block /= scale[support]
         return block
 
-    return OperatorDesign(matvec, rmatvec, columns, X.shape, dtype)
+    def support_matvec(support, coef_support):
+        u = coef_support / scale[support]
+        out = sparse_columns.matvec(support, u)
+        if centered:
+            out -= offset[support] @ u
+        if weighted:
+            out *= sqrt_weight
+        return out.astype(dtype, copy=False)
+
+    def support_gram(support):
+        # (X_S - 1 o_S^T)^T W (X_S - 1 o_S^T), expanded so X_S stays sparse.
+        X_S = sparse_columns.submatrix(support)
+        WX_S = X_S.multiply(weight[:, None]).tocsc() if weighted else X_S
+        block = (X_S.T @ WX_S).toarray()
+        if centered:
+            o = offset[support]
+            sums = np.asarray(WX_S.sum(axis=0)).ravel()
+            cross = np.outer(sums, o)
+            block += total_weight * np.outer(o, o) - cross - cross.T
+        inv = 1.0 / scale[support]
+        return block * np.outer(inv, inv)
+
+    return OperatorDesign(
+        matvec,
+        rmatvec,
+        columns,
+        X.shape,
+        dtype,
+        support_matvec=support_matvec,
+        support_gram=support_gram,
+    )

@@ -3,9 +3,16 @@
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
-from scipy.linalg import LinAlgError, cho_factor, cho_solve, lstsq
+from scipy.linalg import lstsq
+from scipy.linalg.lapack import get_lapack_funcs
 
 from ._topk import support_key
+
+# LAPACK called directly: scipy's cho_factor/cho_solve wrappers validate and
+# copy their inputs, which costs more than the factorisation of the small
+# k x k systems SEA solves hundreds of times per fit.
+_POTRF, _POTRS = get_lapack_funcs(("potrf", "potrs"), dtype=np.float64)
+_EPS = np.finfo(np.float64).eps
 
 
 def solve_normal_equations(gram_block, rhs):
@@ -20,18 +27,14 @@ def solve_normal_equations(gram_block, rhs):
         return np.zeros(0, dtype=rhs.dtype)
     gram_block = np.asarray(gram_block, dtype=np.float64)
     rhs64 = np.asarray(rhs, dtype=np.float64)
-    diag = np.diag(gram_block)
-    if diag.max() > 0:
-        try:
-            factor, lower = cho_factor(gram_block, lower=False, check_finite=False)
-            pivots = np.abs(np.diag(factor)) ** 2
-            # A pivot at round-off level means a (numerically) dependent column.
-            if pivots.min() > 1e3 * k * np.finfo(np.float64).eps * diag.max():
-                return cho_solve((factor, lower), rhs64, check_finite=False).astype(
-                    rhs.dtype, copy=False
-                )
-        except LinAlgError:
-            pass
+    diag_max = gram_block.diagonal().max()
+    if diag_max > 0:
+        factor, info = _POTRF(gram_block, lower=0, clean=0)
+        # A pivot at round-off level means a (numerically) dependent column.
+        if info == 0 and factor.diagonal().min() ** 2 > 1e3 * k * _EPS * diag_max:
+            coef, info = _POTRS(factor, rhs64, lower=0)
+            if info == 0:
+                return coef.astype(rhs.dtype, copy=False)
     # Singular values under the pivot threshold above are dependent directions:
     # cutting them there (not at eps) keeps the minimum-norm solution stable
     # under rounding, e.g. for CoSaMP's 3k-column merges on few samples.

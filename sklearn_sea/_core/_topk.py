@@ -37,12 +37,48 @@ def top_k(x, k):
     if k <= 0:
         return np.empty(0, dtype=np.intp)
     threshold = np.partition(a, n - k)[n - k]
+    selected = a >= threshold
+    # The common case, no tie at the threshold: the mask is the answer and
+    # flatnonzero returns it sorted (this is SEA's innermost operation).
+    if np.count_nonzero(selected) == k:
+        return np.flatnonzero(selected)
     above = np.flatnonzero(a > threshold)
     # Entries equal to the threshold fill the remaining places, lowest first.
     ties = np.flatnonzero(a == threshold)[: k - above.shape[0]]
     support = np.concatenate((above, ties))
     support.sort()
     return support
+
+
+def top_k_rows(x, k):
+    """Row-wise :func:`top_k` of a 2-D array, with the same tie rule.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n_rows, n)
+        One vector to threshold per row.
+    k : int
+        Support size, ``0 <= k <= n``.
+
+    Returns
+    -------
+    support : ndarray of shape (n_rows, k), dtype=intp
+        Sorted indices per row; row ``i`` equals ``top_k(x[i], k)``.
+    """
+    a = np.abs(x)
+    n_rows, n = a.shape
+    if k >= n:
+        return np.broadcast_to(np.arange(n), (n_rows, n)).copy()
+    if k <= 0:
+        return np.empty((n_rows, 0), dtype=np.intp)
+    threshold = np.partition(a, n - k, axis=1)[:, n - k, None]
+    above = a > threshold
+    ties = a == threshold
+    # Among the entries equal to the threshold keep the lowest indices, as
+    # many as the entries strictly above leave room for.
+    room = k - np.count_nonzero(above, axis=1, keepdims=True)
+    selected = above | (ties & (np.cumsum(ties, axis=1) <= room))
+    return np.nonzero(selected)[1].reshape(n_rows, k)
 
 
 def support_key(support):

@@ -1,0 +1,232 @@
+"""SEA on many independent problems of the same shape at once.
+
+Experiments such as the phase transition run thousands of small SEA problems.
+Solved one by one, each iteration of each problem pays Python's and numpy's
+per-call overhead, which dominates the arithmetic at these sizes. Here one
+iteration advances every problem of the batch with a few array operations:
+top-k selection row by row, a gather of the Gram rows of the supports that
+changed, a stacked Cholesky check and solve, and one stacked product for the
+new steps. The iterates are those of :func:`~sklearn_sea.sea` run per
+problem (same supports, same stopping iteration; coefficients equal up to
+rounding).
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils import check_array
+from sklearn.utils._param_validation import Interval, validate_params
+
+from ._core import GRAM_MAX_BYTES, solve_normal_equations, top_k_rows
+from ._sea import DEFAULT_MAX_ITER
+
+_EPS = np.finfo(np.float64).eps
+
+
+def _stacked_normal_equations(blocks, rhs):
+    """``solve_normal_equations`` on a stack of ``(k, k)`` systems.
+
+    The same rule as the single-problem solver: Cholesky when the pivots are
+    well above round-off, the minimum-norm solution otherwise (problem by
+    problem, for the few rank-deficient systems).
+    """
+    n_systems, k = rhs.shape
+    diag_max = blocks.diagonal(axis1=1, axis2=2).max(axis=1)
+    try:
+        factors = np.linalg.cholesky(blocks)
+        pivots = factors.diagonal(axis1=1, axis2=2).min(axis=1) ** 2
+        regular = pivots > 1e3 * k * _EPS * diag_max
+    except np.linalg.LinAlgError:
+        # One singular system fails the whole stack: sort them out one by one.
+        regular = np.zeros(n_systems, dtype=bool)
+    regular &= diag_max > 0
+    coef = np.empty_like(rhs)
+    if regular.all():
+        return np.linalg.solve(blocks, rhs[:, :, None])[:, :, 0]
+    for i in np.flatnonzero(~regular):
+        coef[i] = solve_normal_equations(blocks[i], rhs[i])
+    if regular.any():
+        coef[regular] = np.linalg.solve(blocks[regular], rhs[regular][:, :, None])[
+            :, :, 0
+        ]
+    return coef
+
+
+def _sea_chunk(X, y, k, max_iter, tol):
+    """Batched SEA (zero start) on a chunk whose Gram matrices fit in memory."""
+    n_problems = y.shape[0]
+    n_features = X.shape[2]
+    # A design shared by the batch has one Gram matrix.
+    shared = X.shape[0] == 1
+    gram = np.matmul(X.transpose(0, 2, 1), X)
+    Aty = np.einsum("bmn,bm->bn", np.broadcast_to(X, (n_problems, *X.shape[1:])), y)
+    y_sq = np.einsum("bm,bm->b", y, y)
+
+    # With a zero start the supports do not depend on the step: sea uses 1.
+    exploration = Aty.copy()
+    move = np.zeros_like(exploration)
+    support = np.full((n_problems, k), -1, dtype=np.intp)
+    rss = np.zeros(n_problems)
+    best_rss = np.full(n_problems, np.inf)
+    best_support = np.zeros((n_problems, k), dtype=np.intp)
+    best_coef = np.zeros((n_problems, k))
+    n_iter = np.zeros(n_problems, dtype=np.intp)
+    active = np.arange(n_problems)
+    problem_axis = np.arange(n_problems)[:, None, None]
+    row_axis = np.arange(k)[None, :, None]
+
+    for _ in range(max_iter):
+        new_support = top_k_rows(exploration[active], k)
+        changed = np.any(new_support != support[active], axis=1)
+        # A problem whose support did not change keeps its refit, its
+        # residual and its step: only the changed ones are solved.
+        idx = active[changed]
+        if idx.shape[0]:
+            S = new_support[changed]
+            support[idx] = S
+            # (c, k, n): the rows of G on each support.
+            rows = gram[0][S] if shared else gram[idx[:, None], S]
+            blocks = rows[problem_axis[: idx.shape[0]], row_axis, S[:, None, :]]
+            rhs = Aty[idx[:, None], S]
+            coef = _stacked_normal_equations(blocks, rhs)
+            rss[idx] = np.maximum(y_sq[idx] - np.einsum("ck,ck->c", rhs, coef), 0.0)
+            move[idx] = np.matmul(coef[:, None, :], rows)[:, 0] - Aty[idx]
+            better = rss[idx] < best_rss[idx]
+            improved = idx[better]
+            best_rss[improved] = rss[improved]
+            best_support[improved] = S[better]
+            best_coef[improved] = coef[better]
+        n_iter[active] += 1
+        if np.ndim(tol) or tol > 0:
+            done = (tol[active] if np.ndim(tol) else tol) > 0
+            done &= rss[active] <= (tol[active] if np.ndim(tol) else tol)
+            active = active[~done]
+            if not active.shape[0]:
+                break
+        exploration[active] -= move[active]
+
+    coef = np.zeros((n_problems, n_features))
+    np.put_along_axis(coef, best_support, best_coef, axis=1)
+    return coef, n_iter
+
+
+@validate_params(
+    {
+        "X": ["array-like"],
+        "y": ["array-like"],
+        "n_nonzero_coefs": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left"), "array-like"],
+        "return_n_iter": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def sea_batch(
+    X,
+    y,
+    *,
+    n_nonzero_coefs,
+    max_iter=DEFAULT_MAX_ITER,
+    tol=0.0,
+    return_n_iter=False,
+):
+    """SEA on a batch of independent problems ``y_b ~ X_b x_b``, all at once.
+
+    Gives the result of :func:`sea` (zero start, ``step_size="auto"``) on
+    every problem of the batch, with the per-iteration Python overhead paid
+    once per batch instead of once per problem. Meant for experiments that
+    solve many small dense problems of one shape (phase transitions,
+    Monte-Carlo runs); the Gram matrices of the batch are formed, by chunks
+    of at most ``GRAM_MAX_BYTES`` (256 MiB).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_problems, n_samples, n_features)
+        One dense design per problem; a 2-D ``(n_samples, n_features)``
+        design is shared by all problems.
+    y : array-like of shape (n_problems, n_samples)
+        One observation vector per problem.
+    n_nonzero_coefs : int
+        Support size k (clipped to ``n_features``).
+    max_iter : int, default=1000
+        Maximum number of SEA iterations per problem.
+    tol : float or array-like of shape (n_problems,), default=0.0
+        A problem stops when its squared residual norm is at most its
+        ``tol``; 0 never stops early (as in :func:`sea`).
+    return_n_iter : bool, default=False
+        Also return the number of iterations of each problem.
+
+    Returns
+    -------
+    coef : ndarray of shape (n_problems, n_features)
+        The k-sparse coefficients with the smallest residual seen, per
+        problem.
+    n_iter : ndarray of shape (n_problems,)
+        Returned when ``return_n_iter`` is True.
+
+    See Also
+    --------
+    sea : The same algorithm on one problem (sparse designs and linear
+        operators included).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sea import sea, sea_batch
+    >>> from sklearn_sea.datasets import make_compressed_sensing
+    >>> problems = [make_compressed_sensing(50, 100, 5, random_state=seed)
+    ...             for seed in range(4)]
+    >>> X = np.stack([p[0] for p in problems])
+    >>> y = np.stack([p[1] for p in problems])
+    >>> coef = sea_batch(X, y, n_nonzero_coefs=5, max_iter=100)
+    >>> coef.shape
+    (4, 100)
+    >>> bool(np.allclose(coef[2], sea(X[2], y[2], n_nonzero_coefs=5, max_iter=100)))
+    True
+    """
+    X = np.asarray(X)
+    if X.ndim == 2:
+        X = X[None]
+    if X.ndim != 3:
+        raise ValueError(
+            "X must have shape (n_problems, n_samples, n_features) or "
+            f"(n_samples, n_features); got {X.shape}."
+        )
+    X = check_array(
+        X.reshape(-1, X.shape[2]), dtype=np.float64, input_name="X"
+    ).reshape(X.shape)
+    y = check_array(y, ensure_2d=True, dtype=np.float64, input_name="y")
+    n_problems = y.shape[0]
+    if X.shape[0] not in (1, n_problems) or X.shape[1] != y.shape[1]:
+        raise ValueError(
+            f"X has shape {X.shape} and y {y.shape}: expected X of shape "
+            "(n_problems, n_samples, n_features) or (n_samples, n_features) "
+            "and y of shape (n_problems, n_samples)."
+        )
+    if np.ndim(tol):
+        tol = np.asarray(tol, dtype=np.float64)
+        if tol.shape != (n_problems,) or not np.all(tol >= 0):
+            raise ValueError(
+                f"tol must be a non-negative float or an array of shape "
+                f"({n_problems},); got shape {tol.shape}."
+            )
+    n_features = X.shape[2]
+    k = min(n_nonzero_coefs, n_features)
+
+    chunk = max(GRAM_MAX_BYTES // (8 * n_features**2), 1)
+    coefs, n_iters = [], []
+    for start in range(0, n_problems, chunk):
+        part = slice(start, start + chunk)
+        coef, n_iter = _sea_chunk(
+            X if X.shape[0] == 1 else X[part],
+            y[part],
+            k,
+            max_iter,
+            tol[part] if np.ndim(tol) else tol,
+        )
+        coefs.append(coef)
+        n_iters.append(n_iter)
+    coef, n_iter = np.concatenate(coefs), np.concatenate(n_iters)
+    return (coef, n_iter) if return_n_iter else coef
