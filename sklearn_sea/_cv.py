@@ -149,7 +149,7 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
     ties) is refitted on all the data. This is the SEA counterpart of
     :class:`~sklearn.linear_model.OrthogonalMatchingPursuitCV`.
 
-    Read more in :doc:`replacing_lasso_omp`.
+    Read more in :ref:`replacing_lasso_omp`.
 
     Parameters
     ----------

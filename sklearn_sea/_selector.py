@@ -53,7 +53,7 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     between a scaler and a final regressor in a
     :class:`~sklearn.pipeline.Pipeline`.
 
-    Read more in :doc:`replacing_lasso_omp`.
+    Read more in :ref:`replacing_lasso_omp`.
 
     Parameters
     ----------
