@@ -134,8 +134,8 @@ def _sea_path_mse(X, y, sample_weight, train, test, max_n_nonzero_coefs, params)
     sq_error = (pred - y[test][:, None, :]) ** 2
     weight = sample_weight[test]
     if not weight.sum() > 0:
-        # A test fold of zero-weight samples carries no information on k.
-        weight = np.ones_like(weight)
+        # Zero-weight samples count as absent: this fold has no test data.
+        return np.full(max_n_nonzero_coefs, np.nan)
     return np.average(sq_error.mean(axis=2), axis=0, weights=weight)
 
 
@@ -194,7 +194,9 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
     mse_path_ : ndarray of shape (max_n_nonzero_coefs_, n_folds)
         Held-out mean squared error (weighted by ``sample_weight``, averaged
         over targets) of each k and fold; row ``j`` is ``k = j + 1``. The
-        layout of :class:`~sklearn.linear_model.LassoCV`'s ``mse_path_``.
+        layout of :class:`~sklearn.linear_model.LassoCV`'s ``mse_path_``. A
+        fold whose test samples all have zero weight has no error (NaN) and
+        is left out of the mean.
     cv_results_ : dict of ndarrays
         The same curve as a table, in the style of
         :class:`~sklearn.model_selection.GridSearchCV`: keys
@@ -330,13 +332,18 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
             for train, test in cv.split(X, y)
         )
         self.mse_path_ = np.array(mse_path).T
+        if np.all(np.isnan(self.mse_path_)):
+            raise ValueError(
+                "Every cross-validation test fold has zero total sample_weight; "
+                "no held-out error can be computed."
+            )
         self.max_n_nonzero_coefs_ = max_k
-        mean_mse = self.mse_path_.mean(axis=1)
+        mean_mse = np.nanmean(self.mse_path_, axis=1)
         self.n_nonzero_coefs_ = int(np.argmin(mean_mse)) + 1
         self.cv_results_ = {
             "n_nonzero_coefs": np.arange(1, max_k + 1),
             "mean_test_mse": mean_mse,
-            "std_test_mse": self.mse_path_.std(axis=1),
+            "std_test_mse": np.nanstd(self.mse_path_, axis=1),
             **{f"split{i}_test_mse": fold for i, fold in enumerate(self.mse_path_.T)},
         }
         self._refit(X, y, y_2d, weight)

@@ -172,6 +172,23 @@ def test_sample_weights_weight_the_held_out_error():
     np.testing.assert_allclose(corrupted, clean, rtol=1e-8)
 
 
+def test_a_test_fold_of_zero_weights_is_left_out():
+    X, y, _ = noisy_problem(seed=5)
+    weight = np.ones(X.shape[0])
+    weight[:20] = 0
+    folds = list(KFold(4).split(X))  # the first test fold is samples 0..19
+    reg = SEARegressorCV(max_n_nonzero_coefs=6, max_iter=50, cv=folds)
+    reg.fit(X, y, sample_weight=weight)
+    assert np.all(np.isnan(reg.mse_path_[:, 0]))
+    assert np.all(np.isfinite(reg.mse_path_[:, 1:]))
+    np.testing.assert_allclose(
+        reg.cv_results_["mean_test_mse"], reg.mse_path_[:, 1:].mean(axis=1)
+    )
+    assert reg.n_nonzero_coefs_ == 4
+    with pytest.raises(ValueError, match="zero total sample_weight"):
+        reg.set_params(cv=folds[:1]).fit(X, y, sample_weight=weight)
+
+
 def test_float32_input():
     X, y, _ = noisy_problem(seed=6)
     reg64 = SEARegressorCV(max_n_nonzero_coefs=6, max_iter=50).fit(X, y)
