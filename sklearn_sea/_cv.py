@@ -122,6 +122,11 @@ def _sea_path(
 
 def _sea_path_mse(X, y, sample_weight, train, test, max_n_nonzero_coefs, params):
     """Weighted held-out mean squared error of every k of one fold's path."""
+    weight = sample_weight[test]
+    if not (weight.sum() > 0 and sample_weight[train].sum() > 0):
+        # Zero-weight samples count as absent: this fold has no train or no
+        # test data, and says nothing about k.
+        return np.full(max_n_nonzero_coefs, np.nan)
     X_train, X_test = _safe_indexing(X, train), _safe_indexing(X, test)
     coefs, intercepts = _sea_path(
         X_train, y[train], sample_weight[train], max_n_nonzero_coefs, **params
@@ -132,10 +137,6 @@ def _sea_path_mse(X, y, sample_weight, train, test, max_n_nonzero_coefs, params)
     ).reshape(X_test.shape[0], max_n_nonzero_coefs, y.shape[1])
     pred += intercepts
     sq_error = (pred - y[test][:, None, :]) ** 2
-    weight = sample_weight[test]
-    if not weight.sum() > 0:
-        # Zero-weight samples count as absent: this fold has no test data.
-        return np.full(max_n_nonzero_coefs, np.nan)
     return np.average(sq_error.mean(axis=2), axis=0, weights=weight)
 
 
@@ -195,8 +196,8 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
         Held-out mean squared error (weighted by ``sample_weight``, averaged
         over targets) of each k and fold; row ``j`` is ``k = j + 1``. The
         layout of :class:`~sklearn.linear_model.LassoCV`'s ``mse_path_``. A
-        fold whose test samples all have zero weight has no error (NaN) and
-        is left out of the mean.
+        fold whose training or test samples all have zero weight has no
+        error (NaN) and is left out of the mean.
     cv_results_ : dict of ndarrays
         The same curve as a table, in the style of
         :class:`~sklearn.model_selection.GridSearchCV`: keys
@@ -334,8 +335,8 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
         self.mse_path_ = np.array(mse_path).T
         if np.all(np.isnan(self.mse_path_)):
             raise ValueError(
-                "Every cross-validation test fold has zero total sample_weight; "
-                "no held-out error can be computed."
+                "Every cross-validation split has a training or test set of "
+                "zero total sample_weight; no held-out error can be computed."
             )
         self.max_n_nonzero_coefs_ = max_k
         mean_mse = np.nanmean(self.mse_path_, axis=1)

@@ -187,6 +187,11 @@ def test_a_test_fold_of_zero_weights_is_left_out():
     assert reg.n_nonzero_coefs_ == 4
     with pytest.raises(ValueError, match="zero total sample_weight"):
         reg.set_params(cv=folds[:1]).fit(X, y, sample_weight=weight)
+    # A split whose training samples all have zero weight is left out too.
+    train, test = folds[0]
+    reg.set_params(cv=[(test, train)] + folds[1:]).fit(X, y, sample_weight=weight)
+    assert np.all(np.isnan(reg.mse_path_[:, 0]))
+    assert reg.n_nonzero_coefs_ == 4
 
 
 def test_float32_input():
