@@ -14,6 +14,7 @@ from sklearn.linear_model import (
     LinearRegression,
     OrthogonalMatchingPursuit,
 )
+from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from sklearn.tree import DecisionTreeRegressor
@@ -154,6 +155,26 @@ def test_prefit_requires_a_fitted_estimator():
     X, y, _ = problem()
     with pytest.raises(NotFittedError, match="prefit=True"):
         SEASelector(Lasso(), prefit=True).fit(X, y)
+
+
+def test_prefit_estimator_with_other_features_is_rejected():
+    X, y, _ = problem()
+    lasso = Lasso(alpha=0.01).fit(X[:, :10], y)
+    with pytest.raises(ValueError, match="init has shape"):
+        SEASelector(lasso, prefit=True).fit(X, y)
+
+
+def test_nested_parameters_are_searchable(diabetes_poly):
+    X, y = diabetes_poly
+    pipe = Pipeline(
+        [("select", SEASelector(Lasso(), max_iter=50)), ("ols", LinearRegression())]
+    )
+    grid = {"select__estimator__alpha": [0.5, 2.0], "select__n_nonzero_coefs": [3, 6]}
+    search = GridSearchCV(pipe, grid, cv=3).fit(X, y)
+    best = search.best_estimator_.named_steps["select"]
+    assert best.estimator_.alpha == search.best_params_["select__estimator__alpha"]
+    assert best.n_nonzero_coefs_ == search.best_params_["select__n_nonzero_coefs"]
+    assert search.best_estimator_.named_steps["ols"].n_features_in_ <= 6
 
 
 def test_unfitted_estimator_is_cloned_not_mutated():
