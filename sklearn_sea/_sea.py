@@ -179,7 +179,8 @@ def _sea(
         move = steps.get(key)
         if move is None:
             move = problem.gradient(support, coef_support)
-            move *= step_size
+            if step_size != 1.0:
+                move *= step_size
             if len(steps) < max_steps:
                 steps[key] = move
         np.subtract(exploration, move, out=exploration)

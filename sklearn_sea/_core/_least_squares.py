@@ -6,8 +6,6 @@ import numpy as np
 from scipy.linalg import lstsq
 from scipy.linalg.lapack import get_lapack_funcs
 
-from ._topk import support_key
-
 # LAPACK called directly: scipy's cho_factor/cho_solve wrappers validate and
 # copy their inputs, which costs more than the factorisation of the small
 # k x k systems SEA solves hundreds of times per fit.
@@ -79,11 +77,11 @@ class SupportLeastSquares:
 
     def solve(self, support):
         """Least-squares coefficients on ``support`` and ``||A x - y||^2``."""
-        key = support_key(support)
+        key = support.tobytes()  # support_key, inlined on this hot path
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        rhs = self.Aty[support]
+        rhs = self.Aty.take(support)
         coef_support = solve_normal_equations(self.design.gram_block(support), rhs)
         # At the least-squares solution, ||A x - y||^2 = ||y||^2 - b_S . x_S.
         rss = max(self.y_sq_norm - float(rhs @ coef_support), 0.0)

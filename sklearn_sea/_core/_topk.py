@@ -36,12 +36,14 @@ def top_k(x, k):
         return np.arange(n)
     if k <= 0:
         return np.empty(0, dtype=np.intp)
-    threshold = np.partition(a, n - k)[n - k]
-    selected = a >= threshold
-    # The common case, no tie at the threshold: the mask is the answer and
-    # flatnonzero returns it sorted (this is SEA's innermost operation).
-    if np.count_nonzero(selected) == k:
-        return np.flatnonzero(selected)
+    # This is SEA's innermost operation: ndarray methods, not the numpy
+    # functions wrapping them, and no tie handling unless there is a tie.
+    partitioned = a.copy()
+    partitioned.partition(n - k)
+    threshold = partitioned[n - k]
+    support = (a >= threshold).nonzero()[0]
+    if support.shape[0] == k:
+        return support
     above = np.flatnonzero(a > threshold)
     # Entries equal to the threshold fill the remaining places, lowest first.
     ties = np.flatnonzero(a == threshold)[: k - above.shape[0]]
