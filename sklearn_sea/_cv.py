@@ -26,9 +26,12 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._base import check_sample_weight
+from ._base import (
+    check_sample_weight,
+    validate_predict_data,
+    validate_regression_data,
+)
 from ._core import prepare_least_squares
 from ._sea import DEFAULT_MAX_ITER, SEARegressor, _resolve_step_size, _sea
 
@@ -314,15 +317,7 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            dtype=[np.float64, np.float32],
-            multi_output=True,
-            y_numeric=True,
-        )
+        X, y = validate_regression_data(self, X, y)
         weight = check_sample_weight(sample_weight, X)
         y_2d = y.reshape(y.shape[0], -1)
         max_k = _default_max_n_nonzero_coefs(self.max_n_nonzero_coefs, X.shape[1])
@@ -391,14 +386,7 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
             Predicted values.
         """
-        check_is_fitted(self)
-        X = validate_data(
-            self,
-            X,
-            accept_sparse=["csr", "csc"],
-            dtype=[np.float64, np.float32],
-            reset=False,
-        )
+        X = validate_predict_data(self, X)
         return safe_sparse_dot(X, self.coef_.T, dense_output=True) + self.intercept_
 
     def __sklearn_tags__(self):

@@ -26,9 +26,9 @@ from sklearn.utils.metadata_routing import (
     _routing_enabled,
     process_routing,
 )
-from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
-from ._base import check_sample_weight
+from ._base import check_sample_weight, validate_regression_data
 from ._sea import DEFAULT_MAX_ITER, SEARegressor
 
 
@@ -208,15 +208,7 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         self : object
             Fitted selector.
         """
-        X_checked, y_checked = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            dtype=[np.float64, np.float32],
-            multi_output=True,
-            y_numeric=True,
-        )
+        X_checked, y_checked = validate_regression_data(self, X, y)
         weight = check_sample_weight(sample_weight, X_checked)
         self.estimator_ = self._fitted_estimator(
             X, y, sample_weight, weight, fit_params
