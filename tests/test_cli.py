@@ -1,25 +1,156 @@
+import csv
 import subprocess
 import sys
 
-from sklearn_sea._cli import main
+import pytest
+
+from sklearn_sea._cli import PAPER, QUICK, build_parser, main, resolve_settings
+
+TINY_DECONVOLUTION = [
+    "--n-features",
+    "60",
+    "--k",
+    "2",
+    "4",
+    "--runs",
+    "2",
+    "--sea-max-iter",
+    "50",
+    "--algorithms",
+    "SEA",
+    "OMP",
+    "--n-jobs",
+    "1",
+    "--quiet",
+]
 
 
-def test_demo_prints_both_algorithms(capsys):
-    assert main(["demo", "--n-features", "120", "--k", "6", "--runs", "2"]) == 0
+def _read_csv(path):
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_demo_writes_csv_figures_and_a_table(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    assert main(["demo", *TINY_DECONVOLUTION, "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "n=120, k=6, 2 runs" in out
-    rows = [line for line in out.splitlines() if line.startswith(("SEA", "OMP"))]
-    assert len(rows) == 2
-    for row in rows:
-        distance = float(row.split()[-2])
-        assert 0 <= distance <= 6
+    rows = _read_csv(tmp_path / "deconvolution.csv")
+    assert len(rows) == 2 * 2 * 2  # k values x runs x algorithms
+    assert {row["algorithm"] for row in rows} == {"SEA", "OMP"}
+    example = _read_csv(tmp_path / "deconvolution_example.csv")
+    assert list(example[0]) == ["index", "y", "true", "SEA", "OMP"]
+    for name in ("deconvolution.png", "deconvolution_example.png"):
+        assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
+    table = [line for line in out.splitlines() if line.startswith(("SEA ", "OMP "))]
+    assert len(table) == 2
+    for line in table:
+        distances = [float(v) for v in line.split()[1:3]]
+        assert all(0 <= d <= 4 for d in distances)
+    assert "ranking at k=4" in out  # the k closest to the paper's 20
+    assert "figure:" in out
 
 
-def test_module_entry_point():
+def test_without_matplotlib_the_csv_is_written_and_the_fix_printed(
+    tmp_path, capsys, monkeypatch
+):
+    # A None entry in sys.modules makes `import matplotlib...` raise ImportError.
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    assert main(["deconvolution", *TINY_DECONVOLUTION, "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert (tmp_path / "deconvolution.csv").exists()
+    assert not (tmp_path / "deconvolution.png").exists()
+    assert 'pip install "sklearn-sea[plots]"' in out
+    assert "figure skipped" in out
+
+
+def test_phase_transition_command(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    argv = ["phase-transition", "--n-features", "30", "--zetas", "0.4", "0.8"]
+    argv += ["--rho-step", "0.2", "--rho-max", "0.4", "--runs", "3", "--quiet"]
+    argv += ["--algorithms", "SEA-ELS", "OMP", "--n-jobs", "1", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    rows = _read_csv(tmp_path / "phase_transition.csv")
+    assert {row["algorithm"] for row in rows} == {"SEA-ELS", "OMP"}
+    assert {row["zeta"] for row in rows} == {"0.4", "0.8"}
+    assert (tmp_path / "phase_transition.png").read_bytes().startswith(b"\x89PNG")
+    assert "ranking (mean of the 95% curve):" in out
+    assert "z=0.4" in out and "z=0.8" in out
+
+
+def test_ste_commands(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    argv = ["ste-sample-complexity", "--patch-sizes", "6", "--exponents", "1", "2"]
+    argv += ["--runs", "2", "--n-jobs", "1", "--quiet", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    rows = _read_csv(tmp_path / "ste_sample_complexity.csv")
+    assert {row["n_samples"] for row in rows} == {"6", "36"}
+    assert len(rows) == 4
+    assert (tmp_path / "ste_sample_complexity.png").exists()
+
+    argv = ["ste-recurrence", "--patch-size", "6", "--n-samples", "40"]
+    argv += ["--max-iter", "30", "--n-jobs", "1", "--quiet", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    trace = _read_csv(tmp_path / "ste_recurrence.csv")
+    assert len(trace) == 31  # the initial point and 30 iterates
+    assert len(_read_csv(tmp_path / "ste_recurrence_summary.csv")) == 1
+    assert (tmp_path / "ste_recurrence.png").exists()
+    out = capsys.readouterr().out
+    assert "share_at_teacher" in out
+
+
+@pytest.mark.parametrize("command", sorted(QUICK))
+def test_paper_flag_selects_the_paper_sizes(command):
+    args = build_parser().parse_args([command, "--paper"])
+    settings = resolve_settings(args)
+    for key, value in PAPER[command].items():
+        assert settings[key] == value
+    quick = resolve_settings(build_parser().parse_args([command]))
+    assert {key: quick[key] for key in QUICK[command]} == QUICK[command]
+
+
+def test_paper_phase_transition_sizes():
+    settings = resolve_settings(
+        build_parser().parse_args(["phase-transition", "--paper"])
+    )
+    assert settings["n_features"] == 500 and settings["runs"] == 1000
+
+
+def test_explicit_options_override_the_mode():
+    args = build_parser().parse_args(
+        ["phase-transition", "--paper", "--runs", "7", "--n-jobs", "3", "--seed", "5"]
+    )
+    settings = resolve_settings(args)
+    assert settings["runs"] == 7 and settings["n_features"] == 500
+    assert settings["n_jobs"] == 3 and settings["seed"] == 5
+
+
+def test_demo_is_the_quick_deconvolution():
+    demo = resolve_settings(build_parser().parse_args(["demo"]))
+    quick = resolve_settings(build_parser().parse_args(["deconvolution"]))
+    assert demo == quick
+    assert demo["n_features"] == 500 and 20 in demo["k"]
+
+
+def test_unknown_algorithm_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit):
+        main(["deconvolution", "--algorithms", "LARS"])
+    assert "invalid choice: 'LARS'" in capsys.readouterr().err
+
+
+def test_module_entry_point_lists_the_commands():
     result = subprocess.run(
         [sys.executable, "-m", "sklearn_sea", "--help"],
         capture_output=True,
         text=True,
         check=True,
     )
-    assert "demo" in result.stdout
+    for command in (
+        "demo",
+        "phase-transition",
+        "deconvolution",
+        "ste-sample-complexity",
+        "ste-recurrence",
+    ):
+        assert command in result.stdout

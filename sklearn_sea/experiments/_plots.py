@@ -1,0 +1,273 @@
+"""Figures of the experiments (matplotlib is an optional dependency).
+
+matplotlib is imported inside the functions, through
+:func:`require_matplotlib`, so that the experiments run and write their CSV
+files without it. Figures are built with :class:`matplotlib.figure.Figure`
+directly: no pyplot state and no interactive backend are involved.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+
+#: How to get the figures when matplotlib is missing.
+INSTALL_HINT = (
+    'pip install "sklearn-sea[plots]" (or pip install matplotlib), then run the '
+    "command again"
+)
+
+_MARKERS = "osD^v<>ph*"
+
+
+def require_matplotlib():
+    """Return :class:`matplotlib.figure.Figure`, or fail saying how to install it.
+
+    Raises
+    ------
+    ImportError
+        When matplotlib is not installed; the message gives the command.
+    """
+    try:
+        from matplotlib.figure import Figure
+    except ImportError as exc:
+        raise ImportError(
+            f"matplotlib is needed for the figures; {INSTALL_HINT}."
+        ) from exc
+    return Figure
+
+
+def _style(index):
+    return {"marker": _MARKERS[index % len(_MARKERS)], "markersize": 4}
+
+
+def _save(fig, path):
+    fig.savefig(path, dpi=100, bbox_inches="tight")
+    return path
+
+
+def plot_phase_transition(curves, path, *, title=None, level=0.95):
+    """The paper's Figure 2: each algorithm's ``level`` success curve.
+
+    Parameters
+    ----------
+    curves : dict
+        ``{algorithm: [(zeta, rho), ...]}``, e.g. from
+        :func:`~sklearn_sea.experiments._sparse_recovery.transition_curves`;
+        drawn in the dict's order.
+    path : str or path-like
+        PNG file to write.
+    title : str, default=None
+        Figure title.
+    level : float, default=0.95
+        Success rate of the curves, for the axis label.
+
+    Returns
+    -------
+    path : str or path-like
+    """
+    Figure = require_matplotlib()
+    fig = Figure(figsize=(6.4, 4.8))
+    ax = fig.add_subplot()
+    for index, (name, points) in enumerate(curves.items()):
+        zetas, rhos = np.array(points, dtype=float).T
+        ax.plot(zetas, rhos, label=name, **_style(index))
+    ax.set_xlabel(r"$\zeta = m / n$")
+    ax.set_ylabel(rf"$\rho = k / m$ recovered in $\geq {100 * level:g}\%$ of runs")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small", ncol=2)
+    if title:
+        ax.set_title(title, fontsize="medium")
+    return _save(fig, path)
+
+
+def plot_deconvolution(summary, path, *, title=None):
+    """The paper's Figure 4: mean support distance against k, per algorithm.
+
+    Parameters
+    ----------
+    summary : list of dict
+        Rows of
+        :func:`~sklearn_sea.experiments._sparse_recovery.mean_support_distance`.
+    path : str or path-like
+        PNG file to write.
+    title : str, default=None
+        Figure title.
+
+    Returns
+    -------
+    path : str or path-like
+    """
+    Figure = require_matplotlib()
+    fig = Figure(figsize=(6.4, 4.8))
+    ax = fig.add_subplot()
+    names = list(dict.fromkeys(row["algorithm"] for row in summary))
+    for index, name in enumerate(names):
+        rows = [row for row in summary if row["algorithm"] == name]
+        ax.errorbar(
+            [row["n_nonzero_coefs"] for row in rows],
+            [row["mean_support_distance"] for row in rows],
+            yerr=[row["sem"] for row in rows],
+            label=name,
+            capsize=2,
+            **_style(index),
+        )
+    ax.set_xlabel("number of spikes k")
+    ax.set_ylabel(r"mean support distance $k - |S^* \cap \hat S|$ (lower is better)")
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small", ncol=2)
+    if title:
+        ax.set_title(title, fontsize="medium")
+    return _save(fig, path)
+
+
+def plot_deconvolution_example(example, path, *, title=None):
+    """The paper's Figure 3: true spikes and each algorithm's estimate, cropped.
+
+    Parameters
+    ----------
+    example : dict
+        Output of
+        :func:`~sklearn_sea.experiments._sparse_recovery.deconvolution_example`.
+    path : str or path-like
+        PNG file to write.
+    title : str, default=None
+        Figure title.
+
+    Returns
+    -------
+    path : str or path-like
+    """
+    Figure = require_matplotlib()
+    start, stop = example["window"]
+    index = np.arange(start, stop)
+    truth = example["coef_true"][start:stop]
+    observed = example["y"][start:stop]
+    names = list(example["estimates"])
+    n_cols = 3
+    n_rows = -(-len(names) // n_cols)
+    fig = Figure(figsize=(4 * n_cols, 2.4 * n_rows), layout="constrained")
+    axes = fig.subplots(n_rows, n_cols, sharex=True, sharey=True, squeeze=False)
+    spikes = truth != 0
+    for ax, name in zip(axes.flat, names, strict=False):
+        estimate = example["estimates"][name][start:stop]
+        found = estimate != 0
+        ax.plot(index, observed, color="0.75", lw=1, label="y")
+        ax.vlines(index[spikes], 0, truth[spikes], color="k", lw=1)
+        ax.plot(index[spikes], truth[spikes], "ko", ms=4, mfc="none", label="true")
+        ax.vlines(index[found], 0, estimate[found], color="C3", lw=1)
+        ax.plot(index[found], estimate[found], "C3x", ms=5, label="estimate")
+        ax.axhline(0, color="k", lw=0.5)
+        distance = example["support_distance"][name]
+        ax.set_title(f"{name} (support distance {distance})", fontsize="small")
+    # Wild estimates (unstable least squares on coherent columns) run off the
+    # panel rather than flatten the true spikes.
+    limit = 1.3 * max(np.abs(truth).max(initial=0), np.abs(observed).max(initial=0))
+    axes.flat[0].set_ylim(-limit or -1, limit or 1)
+    for ax in axes.flat[len(names) :]:
+        ax.set_visible(False)
+    axes.flat[0].legend(fontsize="x-small", loc="lower left")
+    if title:
+        fig.suptitle(title, fontsize="medium")
+    return _save(fig, path)
+
+
+def plot_ste_sample_complexity(rates, path, *, title=None, powers=(1.0, 1.5, 2.0)):
+    """Exact-recovery rate of the binary teacher against ``N / n^a``.
+
+    One panel per power ``a``: the curves of the different ``n`` fall on
+    each other in the panel whose ``a`` is the true growth of the sample
+    complexity.
+
+    Parameters
+    ----------
+    rates : dict of ndarray
+        Columns ``patch_size``, ``n_samples`` and ``success_rate`` (the first
+        output of :func:`~sklearn_sea.experiments.ste_recovery_threshold`).
+    path : str or path-like
+        PNG file to write.
+    title : str, default=None
+        Figure title.
+    powers : sequence of float, default=(1.0, 1.5, 2.0)
+        Exponents ``a`` of the panels.
+
+    Returns
+    -------
+    path : str or path-like
+    """
+    Figure = require_matplotlib()
+    patch_size = np.asarray(rates["patch_size"])
+    n_samples = np.asarray(rates["n_samples"], dtype=float)
+    success = np.asarray(rates["success_rate"], dtype=float)
+    fig = Figure(figsize=(4 * len(powers), 3.6), layout="constrained")
+    axes = fig.subplots(1, len(powers), sharey=True, squeeze=False)[0]
+    for ax, power in zip(axes, powers, strict=True):
+        for index, n in enumerate(np.unique(patch_size)):
+            mine = patch_size == n
+            order = np.argsort(n_samples[mine])
+            ax.plot(
+                n_samples[mine][order] / float(n) ** power,
+                success[mine][order],
+                label=f"n = {n}",
+                **_style(index),
+            )
+        ax.set_xscale("log")
+        ax.set_xlabel(rf"$N / n^{{{power:g}}}$")
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("exact recovery rate of $w^*$")
+    axes[0].set_ylim(-0.02, 1.02)
+    axes[0].legend(fontsize="small")
+    if title:
+        fig.suptitle(title, fontsize="medium")
+    return _save(fig, path)
+
+
+def plot_ste_recurrence(trace, path, *, title=None):
+    """Hamming distance to the teacher along the STE iterates, and time spent there.
+
+    Parameters
+    ----------
+    trace : dict of ndarray
+        Columns ``run``, ``iteration`` and ``hamming`` (the first output of
+        :func:`~sklearn_sea.experiments.ste_recurrence`).
+    path : str or path-like
+        PNG file to write.
+    title : str, default=None
+        Figure title.
+
+    Returns
+    -------
+    path : str or path-like
+    """
+    Figure = require_matplotlib()
+    run = np.asarray(trace["run"])
+    iteration = np.asarray(trace["iteration"])
+    hamming = np.asarray(trace["hamming"])
+    fig = Figure(figsize=(8, 5), layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    for index, r in enumerate(np.unique(run)):
+        mine = run == r
+        color = f"C{index % 10}"
+        alpha = 1.0 if index == 0 else 0.4
+        top.step(
+            iteration[mine],
+            hamming[mine],
+            where="post",
+            color=color,
+            lw=0.6,
+            alpha=alpha,
+        )
+        share = np.cumsum(hamming[mine] == 0) / np.arange(1, np.count_nonzero(mine) + 1)
+        bottom.plot(iteration[mine], share, color=color, lw=1.0, alpha=alpha)
+    top.set_ylabel(r"Hamming distance to $w^*$")
+    top.set_ylim(bottom=-0.2)
+    top.grid(alpha=0.3)
+    bottom.set_xlabel("iteration")
+    bottom.set_ylabel("share of iterates at $w^*$ so far")
+    bottom.set_ylim(-0.02, 1.02)
+    bottom.grid(alpha=0.3)
+    if title:
+        fig.suptitle(title, fontsize="medium")
+    return _save(fig, path)

@@ -1,0 +1,610 @@
+"""The SEA paper's sparse-recovery experiments: phase transition and deconvolution.
+
+Every sweep is a set of independent tasks, one per (problem size, run): a
+task draws its problem from a seed derived from ``random_state`` and the
+task's coordinates, fits every algorithm on that same problem and returns
+plain numbers. Tasks are spread with :class:`joblib.Parallel` only, so the
+same sweep runs on any joblib backend (loky, threading, or a cluster through
+``joblib.parallel_config(backend="dask")``) with the same results. The sweeps
+return tidy rows (one dict per algorithm and problem) that the command line
+writes to CSV.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import time
+import warnings
+from collections import defaultdict
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import lasso_path
+
+from .._core import top_k
+from .._sea import DEFAULT_MAX_ITER
+from ..datasets import make_compressed_sensing, make_spike_deconvolution
+from ..metrics import support_distance
+from ._progress import ProgressBar, track
+
+#: The algorithms compared in the SEA paper's Figures 2 to 4, in legend order.
+ALGORITHMS = (
+    "SEA",
+    "SEA-ELS",
+    "ELS",
+    "OMPR",
+    "OMP",
+    "HTP",
+    "IHT",
+    "CoSaMP",
+    "Lasso",
+)
+
+
+class LassoPathTopK(BaseEstimator):
+    """Support of size k read off the Lasso regularisation path.
+
+    The path is computed on the design with unit-norm columns and no
+    intercept (:func:`sklearn.linear_model.lasso_path`, default grid of
+    alphas); the estimate keeps the k largest ``|coef|`` at the first alpha
+    whose solution has at least k nonzeros, or at the last alpha when none
+    has. This is how a k-sparse support is obtained from the Lasso in the
+    sparse-recovery comparisons.
+
+    Parameters
+    ----------
+    n_nonzero_coefs : int
+        Support size k.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+        The Lasso coefficients on the selected k indices, zero elsewhere, in
+        the scale of the input design.
+    alpha_ : float
+        The alpha of the path point used.
+    """
+
+    def __init__(self, n_nonzero_coefs):
+        self.n_nonzero_coefs = n_nonzero_coefs
+
+    def fit(self, X, y):
+        X = np.asarray(X, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64)
+        norms = np.linalg.norm(X, axis=0)
+        norms[norms == 0] = 1.0
+        X = X / norms
+        # lasso_path's default grid: 100 alphas from alpha_max down to
+        # 1e-3 alpha_max. It is walked in chunks, each warm-started from the
+        # last solution exactly as one call would, and left as soon as k
+        # nonzeros appear: the small alphas, the slowest ones, are rarely needed.
+        alpha_max = np.abs(X.T @ y).max() / X.shape[0]
+        grid = (
+            np.geomspace(alpha_max, 1e-3 * alpha_max, 100) if alpha_max > 0 else [1.0]
+        )
+        coef = None
+        for chunk in np.array_split(np.asarray(grid), min(10, len(grid))):
+            alphas, coefs, _ = lasso_path(X, y, alphas=chunk, coef_init=coef)
+            reached = np.flatnonzero(
+                np.count_nonzero(coefs, axis=0) >= self.n_nonzero_coefs
+            )
+            point = reached[0] if reached.size else len(alphas) - 1
+            coef = coefs[:, point]
+            if reached.size:
+                break
+        support = top_k(coef, self.n_nonzero_coefs)
+        self.coef_ = np.zeros(X.shape[1])
+        self.coef_[support] = coef[support] / norms[support]
+        self.alpha_ = float(alphas[point])
+        return self
+
+
+def make_estimator(name, n_nonzero_coefs, *, sea_max_iter=DEFAULT_MAX_ITER):
+    """The estimator behind an algorithm name of :data:`ALGORITHMS`.
+
+    Every estimator is used with its documented defaults and no intercept
+    (the problems have none); only SEA's iteration budget is a setting of
+    the experiments.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`ALGORITHMS`.
+    n_nonzero_coefs : int
+        Support size k.
+    sea_max_iter : int, default=1000
+        ``max_iter`` of SEA (both from zero and initialised with ELS).
+
+    Returns
+    -------
+    estimator : estimator instance
+        Unfitted; exposes ``coef_`` after ``fit(X, y)``.
+    """
+    from .. import (
+        CoSaMPRegressor,
+        ELSRegressor,
+        HTPRegressor,
+        IHTRegressor,
+        OMPRegressor,
+        OMPRRegressor,
+        SEARegressor,
+    )
+
+    k = n_nonzero_coefs
+    factories = {
+        "SEA": lambda: SEARegressor(k, max_iter=sea_max_iter, fit_intercept=False),
+        "SEA-ELS": lambda: SEARegressor(
+            k,
+            max_iter=sea_max_iter,
+            init=ELSRegressor(k, fit_intercept=False),
+            fit_intercept=False,
+        ),
+        "ELS": lambda: ELSRegressor(k, fit_intercept=False),
+        "OMPR": lambda: OMPRRegressor(k, fit_intercept=False),
+        "OMP": lambda: OMPRegressor(k, fit_intercept=False),
+        "HTP": lambda: HTPRegressor(k, fit_intercept=False),
+        "IHT": lambda: IHTRegressor(k, fit_intercept=False),
+        "CoSaMP": lambda: CoSaMPRegressor(k, fit_intercept=False),
+        "Lasso": lambda: LassoPathTopK(k),
+    }
+    if name not in factories:
+        raise ValueError(
+            f"Unknown algorithm {name!r}; expected one of {', '.join(factories)}."
+        )
+    return factories[name]()
+
+
+def check_algorithms(algorithms):
+    """Validated tuple of algorithm names (None means all of :data:`ALGORITHMS`)."""
+    if algorithms is None:
+        return ALGORITHMS
+    algorithms = tuple(algorithms)
+    unknown = [name for name in algorithms if name not in ALGORITHMS]
+    if unknown or not algorithms:
+        raise ValueError(
+            f"algorithms must be a non-empty subset of {', '.join(ALGORITHMS)}; "
+            f"got {list(algorithms)}."
+        )
+    return algorithms
+
+
+def fit_algorithms(X, y, n_nonzero_coefs, algorithms, *, sea_max_iter):
+    """Fit each algorithm on ``(X, y)``; return ``{name: (coef, seconds)}``.
+
+    When ELS is run as well, SEA-ELS starts from that fitted ELS instead of
+    fitting it again (the result is the same); its time includes ELS's.
+    """
+    fitted = {}
+    with warnings.catch_warnings():
+        # Hitting an iteration cap is an outcome the sweep records, not an error.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for name in algorithms:
+            estimator = make_estimator(name, n_nonzero_coefs, sea_max_iter=sea_max_iter)
+            extra = 0.0
+            if name == "SEA-ELS" and "ELS" in fitted:
+                els, extra = fitted["ELS"]
+                estimator.set_params(init=els)
+            start = time.perf_counter()
+            estimator.fit(X, y)
+            fitted[name] = (estimator, time.perf_counter() - start + extra)
+    return {
+        name: (np.ravel(estimator.coef_), seconds)
+        for name, (estimator, seconds) in fitted.items()
+    }
+
+
+def task_seed(random_state, *keys):
+    """Seed of one task, from the sweep's seed and the task's coordinates.
+
+    Keying on the problem (not on its position in a grid) gives a point the
+    same problems whatever grid it belongs to.
+    """
+    sequence = np.random.SeedSequence([int(random_state), *map(int, keys)])
+    return int(sequence.generate_state(1)[0])
+
+
+def _score(coef_true, estimates):
+    return [
+        (name, support_distance(coef_true, coef), seconds)
+        for name, (coef, seconds) in estimates.items()
+    ]
+
+
+def _phase_transition_task(n_samples, n_features, k, seed, algorithms, sea_max_iter):
+    X, y, coef = make_compressed_sensing(n_samples, n_features, k, random_state=seed)
+    return _score(coef, fit_algorithms(X, y, k, algorithms, sea_max_iter=sea_max_iter))
+
+
+def _deconvolution_task(n_features, k, width, noise, seed, algorithms, sea_max_iter):
+    X, y, coef = make_spike_deconvolution(
+        n_features, k, width=width, noise=noise, random_state=seed
+    )
+    return _score(coef, fit_algorithms(X, y, k, algorithms, sea_max_iter=sea_max_iter))
+
+
+def phase_grid(n_features, zetas, rhos):
+    """Problem sizes ``(zeta, m, [k, ...])`` of a phase-transition grid.
+
+    ``m = round(zeta n)`` and ``k = round(rho m)`` (at least 1, at most m);
+    rhos that round to the same k are evaluated once.
+    """
+    grid = []
+    for zeta in zetas:
+        m = max(1, int(round(zeta * n_features)))
+        ks = sorted({min(m, max(1, int(round(rho * m)))) for rho in rhos})
+        grid.append((float(zeta), m, ks))
+    return grid
+
+
+def phase_transition(
+    *,
+    n_features=100,
+    zetas=(0.2, 0.4, 0.6, 0.8, 1.0),
+    rhos=(0.1, 0.2, 0.3, 0.4, 0.5),
+    n_runs=10,
+    algorithms=None,
+    sea_max_iter=DEFAULT_MAX_ITER,
+    prune_below=0.5,
+    random_state=0,
+    n_jobs=None,
+    progress=False,
+):
+    """Exact support recovery over a grid of ``zeta = m/n`` and ``rho = k/m``.
+
+    Problems are noiseless Gaussian compressed sensing with unit-norm columns
+    and nonzeros uniform in ``[-2, -1] U [1, 2]``
+    (:func:`~sklearn_sea.datasets.make_compressed_sensing`); every algorithm
+    solves the same ``n_runs`` problems at each grid point.
+
+    The grid is swept in increasing ``rho``, one round of parallel tasks per
+    value. Recovery gets harder as ``rho`` grows, so once an algorithm's
+    success rate at some ``rho`` falls below ``prune_below`` it is not run at
+    larger ``rho`` for that ``zeta``: its 95% curve is already below. Set
+    ``prune_below=0`` to evaluate the whole grid.
+
+    Parameters
+    ----------
+    n_features : int, default=100
+        Dimension n (the paper uses 500).
+    zetas, rhos : sequence of float
+        Grid of ``m / n`` and ``k / m``.
+    n_runs : int, default=10
+        Problems per grid point (the paper uses 1000).
+    algorithms : sequence of str, default=None
+        Subset of :data:`ALGORITHMS`; None means all.
+    sea_max_iter : int, default=1000
+        Iteration budget of SEA.
+    prune_below : float, default=0.5
+        Success rate under which an algorithm stops climbing in ``rho``.
+    random_state : int, default=0
+        Seed of the sweep; each task's problem derives from it.
+    n_jobs : int, default=None
+        Number of joblib workers (None follows ``joblib.parallel_config``).
+    progress : bool, default=False
+        Show a progress bar on stderr.
+
+    Returns
+    -------
+    rows : list of dict
+        One row per algorithm and problem, with keys ``algorithm``,
+        ``n_features``, ``n_samples``, ``n_nonzero_coefs``, ``zeta``, ``rho``,
+        ``run``, ``seed``, ``support_distance``, ``recovered`` and
+        ``fit_time``.
+
+    Examples
+    --------
+    >>> from sklearn_sea.experiments._sparse_recovery import phase_transition
+    >>> rows = phase_transition(n_features=40, zetas=[0.5], rhos=[0.1], n_runs=2,
+    ...                         algorithms=["SEA", "OMP"])
+    >>> [(row["algorithm"], row["n_nonzero_coefs"], row["recovered"]) for row in rows]
+    [('SEA', 2, 1), ('OMP', 2, 1), ('SEA', 2, 1), ('OMP', 2, 1)]
+    """
+    algorithms = check_algorithms(algorithms)
+    grid = phase_grid(n_features, zetas, rhos)
+    alive = {zeta: list(algorithms) for zeta, _, _ in grid}
+    rows = []
+    total = sum(len(ks) for _, _, ks in grid) * n_runs
+    parallel = Parallel(n_jobs=n_jobs, return_as="generator")
+    with ProgressBar(total, "phase transition", enabled=progress) as bar:
+        for level in range(max(len(ks) for _, _, ks in grid)):
+            points = [
+                (zeta, m, ks[level])
+                for zeta, m, ks in grid
+                if level < len(ks) and alive[zeta]
+            ]
+            tasks = [
+                (zeta, m, k, run, task_seed(random_state, 0, n_features, m, k, run))
+                for zeta, m, k in points
+                for run in range(n_runs)
+            ]
+            results = parallel(
+                delayed(_phase_transition_task)(
+                    m, n_features, k, seed, alive[zeta], sea_max_iter
+                )
+                for zeta, m, k, run, seed in tasks
+            )
+            successes = defaultdict(int)
+            for (zeta, m, k, run, seed), scores in zip(
+                tasks, track(results, bar), strict=True
+            ):
+                for name, distance, seconds in scores:
+                    successes[zeta, name] += distance == 0
+                    rows.append(
+                        {
+                            "algorithm": name,
+                            "n_features": n_features,
+                            "n_samples": m,
+                            "n_nonzero_coefs": k,
+                            "zeta": zeta,
+                            "rho": k / m,
+                            "run": run,
+                            "seed": seed,
+                            "support_distance": distance,
+                            "recovered": int(distance == 0),
+                            "fit_time": seconds,
+                        }
+                    )
+            for zeta, _, ks in grid:
+                if level >= len(ks) or not alive[zeta]:
+                    continue
+                alive[zeta] = [
+                    name
+                    for name in alive[zeta]
+                    if successes[zeta, name] >= prune_below * n_runs
+                ]
+                if not alive[zeta]:
+                    bar.discard((len(ks) - level - 1) * n_runs)
+    return rows
+
+
+def success_rates(rows):
+    """Success rate per algorithm and grid point of :func:`phase_transition` rows.
+
+    Returns
+    -------
+    rates : list of dict
+        Keys ``algorithm``, ``zeta``, ``n_samples``, ``n_nonzero_coefs``,
+        ``rho``, ``n_runs`` and ``success_rate``, sorted by algorithm (in the
+        order of the rows), zeta and rho.
+    """
+    counts = defaultdict(lambda: [0, 0])
+    order = {}
+    for row in rows:
+        key = (row["algorithm"], row["zeta"], row["n_samples"], row["n_nonzero_coefs"])
+        order.setdefault(row["algorithm"], len(order))
+        counts[key][0] += row["recovered"]
+        counts[key][1] += 1
+    return [
+        {
+            "algorithm": name,
+            "zeta": zeta,
+            "n_samples": m,
+            "n_nonzero_coefs": k,
+            "rho": k / m,
+            "n_runs": runs,
+            "success_rate": wins / runs,
+        }
+        for (name, zeta, m, k), (wins, runs) in sorted(
+            counts.items(), key=lambda item: (order[item[0][0]], *item[0][1:])
+        )
+    ]
+
+
+def transition_curves(rows, level=0.95):
+    """Per algorithm, the largest ``rho`` with success rate ``>= level``, per zeta.
+
+    This is the curve of the SEA paper's Figure 2. A ``zeta`` where even the
+    smallest ``rho`` of the grid fails gets ``rho = 0``.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows of :func:`phase_transition`.
+    level : float, default=0.95
+        Success rate defining the curve.
+
+    Returns
+    -------
+    curves : dict
+        ``{algorithm: [(zeta, rho), ...]}`` in increasing zeta.
+    """
+    best = {}
+    for rate in success_rates(rows):
+        key = (rate["algorithm"], rate["zeta"])
+        best.setdefault(key, 0.0)
+        if rate["success_rate"] >= level:
+            best[key] = max(best[key], rate["rho"])
+    curves = defaultdict(list)
+    for (name, zeta), rho in best.items():
+        curves[name].append((zeta, rho))
+    return {name: sorted(points) for name, points in curves.items()}
+
+
+def curve_area(curve):
+    """Mean of a transition curve's ``rho`` over its zetas (higher is better)."""
+    return float(np.mean([rho for _, rho in curve])) if curve else 0.0
+
+
+def deconvolution(
+    *,
+    n_features=500,
+    n_nonzero_coefs=(5, 10, 15, 20, 25, 30),
+    n_runs=5,
+    width=3.0,
+    noise=0.0,
+    algorithms=None,
+    sea_max_iter=DEFAULT_MAX_ITER,
+    random_state=0,
+    n_jobs=None,
+    progress=False,
+):
+    """Support distance of each algorithm on spike deconvolution, against k.
+
+    Problems come from :func:`~sklearn_sea.datasets.make_spike_deconvolution`
+    (``m = n``, Gaussian filter of standard deviation ``width`` samples,
+    unit-norm columns, spikes possibly adjacent, amplitudes uniform in
+    ``[-2, -1] U [1, 2]``); every algorithm solves the same problems.
+
+    Parameters
+    ----------
+    n_features : int, default=500
+        Signal length n (= m).
+    n_nonzero_coefs : sequence of int, default=(5, 10, 15, 20, 25, 30)
+        Numbers of spikes k.
+    n_runs : int, default=5
+        Problems per k.
+    width : float, default=3.0
+        Filter standard deviation, in samples (a reconstructed setting).
+    noise : float, default=0.0
+        Standard deviation of the additive noise.
+    algorithms : sequence of str, default=None
+        Subset of :data:`ALGORITHMS`; None means all.
+    sea_max_iter : int, default=1000
+        Iteration budget of SEA.
+    random_state : int, default=0
+        Seed of the sweep.
+    n_jobs : int, default=None
+        Number of joblib workers.
+    progress : bool, default=False
+        Show a progress bar on stderr.
+
+    Returns
+    -------
+    rows : list of dict
+        One row per algorithm and problem, with keys ``algorithm``,
+        ``n_features``, ``n_nonzero_coefs``, ``width``, ``noise``, ``run``,
+        ``seed``, ``support_distance``, ``recovered`` and ``fit_time``.
+
+    Examples
+    --------
+    >>> from sklearn_sea.experiments._sparse_recovery import deconvolution
+    >>> rows = deconvolution(n_features=60, n_nonzero_coefs=[2], n_runs=1,
+    ...                      algorithms=["SEA", "OMP"])
+    >>> [(row["algorithm"], row["support_distance"]) for row in rows]
+    [('SEA', 0), ('OMP', 0)]
+    """
+    algorithms = check_algorithms(algorithms)
+    tasks = [
+        (k, run, task_seed(random_state, 1, n_features, k, run))
+        for k in n_nonzero_coefs
+        for run in range(n_runs)
+    ]
+    results = Parallel(n_jobs=n_jobs, return_as="generator")(
+        delayed(_deconvolution_task)(
+            n_features, k, width, noise, seed, algorithms, sea_max_iter
+        )
+        for k, run, seed in tasks
+    )
+    rows = []
+    with ProgressBar(len(tasks), "deconvolution", enabled=progress) as bar:
+        for (k, run, seed), scores in zip(tasks, track(results, bar), strict=True):
+            for name, distance, seconds in scores:
+                rows.append(
+                    {
+                        "algorithm": name,
+                        "n_features": n_features,
+                        "n_nonzero_coefs": k,
+                        "width": width,
+                        "noise": noise,
+                        "run": run,
+                        "seed": seed,
+                        "support_distance": distance,
+                        "recovered": int(distance == 0),
+                        "fit_time": seconds,
+                    }
+                )
+    return rows
+
+
+def mean_support_distance(rows):
+    """Mean and standard error of the support distance per algorithm and k.
+
+    Returns
+    -------
+    summary : list of dict
+        Keys ``algorithm``, ``n_nonzero_coefs``, ``n_runs``,
+        ``mean_support_distance``, ``sem`` and ``mean_fit_time``.
+    """
+    groups = defaultdict(list)
+    order = {}
+    for row in rows:
+        order.setdefault(row["algorithm"], len(order))
+        groups[row["algorithm"], row["n_nonzero_coefs"]].append(
+            (row["support_distance"], row["fit_time"])
+        )
+    summary = []
+    for name, k in sorted(groups, key=lambda key: (order[key[0]], key[1])):
+        distances, times = np.array(groups[name, k], dtype=float).T
+        sem = (
+            distances.std(ddof=1) / np.sqrt(len(distances))
+            if len(distances) > 1
+            else 0.0
+        )
+        summary.append(
+            {
+                "algorithm": name,
+                "n_nonzero_coefs": k,
+                "n_runs": len(distances),
+                "mean_support_distance": float(distances.mean()),
+                "sem": float(sem),
+                "mean_fit_time": float(times.mean()),
+            }
+        )
+    return summary
+
+
+def crowded_window(support, n_features, window):
+    """Start of the ``window``-sample interval holding the most spikes (first one)."""
+    window = min(window, n_features)
+    counts = [
+        np.count_nonzero((support >= start) & (support < start + window))
+        for start in range(n_features - window + 1)
+    ]
+    return int(np.argmax(counts))
+
+
+def deconvolution_example(
+    *,
+    n_features=500,
+    n_nonzero_coefs=20,
+    width=3.0,
+    noise=0.0,
+    algorithms=None,
+    sea_max_iter=DEFAULT_MAX_ITER,
+    random_state=0,
+    window=80,
+):
+    """One deconvolution problem, each algorithm's estimate, and its crowded part.
+
+    The problem is run 0 of :func:`deconvolution` at this k with the same
+    ``random_state``; the window is the interval of ``window`` samples
+    holding the most spikes (the SEA paper's Figure 3 shows such a crop).
+
+    Returns
+    -------
+    example : dict
+        ``y``, ``coef_true``, ``estimates`` (``{name: coef}``),
+        ``support_distance`` (``{name: int}``) and ``window``
+        (``(start, stop)``).
+    """
+    algorithms = check_algorithms(algorithms)
+    seed = task_seed(random_state, 1, n_features, n_nonzero_coefs, 0)
+    X, y, coef = make_spike_deconvolution(
+        n_features, n_nonzero_coefs, width=width, noise=noise, random_state=seed
+    )
+    fitted = fit_algorithms(
+        X, y, n_nonzero_coefs, algorithms, sea_max_iter=sea_max_iter
+    )
+    estimates = {name: estimate for name, (estimate, _) in fitted.items()}
+    start = crowded_window(np.flatnonzero(coef), n_features, window)
+    return {
+        "y": y,
+        "coef_true": coef,
+        "estimates": estimates,
+        "support_distance": {
+            name: support_distance(coef, estimate)
+            for name, estimate in estimates.items()
+        },
+        "window": (start, min(start + window, n_features)),
+    }
