@@ -4,15 +4,35 @@
   recovery of a binary teacher by STE against the sample size;
 - :func:`ste_recurrence`: escapes from and returns to the teacher under label
   noise.
+- :func:`phase_transition` (with :func:`success_rates` and
+  :func:`transition_curves`) and :func:`deconvolution` (with
+  :func:`mean_support_distance` and :func:`deconvolution_example`): the SEA
+  paper's sparse-recovery comparisons of :data:`ALGORITHMS`.
 
 Defaults are quick; the command line runs them at the papers' sizes.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from ._sparse_recovery import (
+    ALGORITHMS,
+    deconvolution,
+    deconvolution_example,
+    mean_support_distance,
+    phase_transition,
+    success_rates,
+    transition_curves,
+)
 from ._ste import ste_recovery_threshold, ste_recurrence, ste_sample_complexity
 
 __all__ = [
+    "ALGORITHMS",
+    "deconvolution",
+    "deconvolution_example",
+    "mean_support_distance",
+    "phase_transition",
+    "success_rates",
+    "transition_curves",
     "ste_recovery_threshold",
     "ste_recurrence",
     "ste_sample_complexity",

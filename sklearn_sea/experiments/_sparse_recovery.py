@@ -294,7 +294,7 @@ def phase_transition(
 
     Examples
     --------
-    >>> from sklearn_sea.experiments._sparse_recovery import phase_transition
+    >>> from sklearn_sea.experiments import phase_transition
     >>> rows = phase_transition(n_features=40, zetas=[0.5], rhos=[0.1], n_runs=2,
     ...                         algorithms=["SEA", "OMP"])
     >>> [(row["algorithm"], row["n_nonzero_coefs"], row["recovered"]) for row in rows]
@@ -478,7 +478,7 @@ def deconvolution(
 
     Examples
     --------
-    >>> from sklearn_sea.experiments._sparse_recovery import deconvolution
+    >>> from sklearn_sea.experiments import deconvolution
     >>> rows = deconvolution(n_features=60, n_nonzero_coefs=[2], n_runs=1,
     ...                      algorithms=["SEA", "OMP"])
     >>> [(row["algorithm"], row["support_distance"]) for row in rows]
