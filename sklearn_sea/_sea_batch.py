@@ -55,15 +55,28 @@ def _stacked_normal_equations(blocks, rhs):
 
 
 def _sea_chunk(X, y, k, max_iter, tol):
-    """Batched SEA (zero start) on a chunk whose Gram matrices fit in memory."""
+    """Batched SEA (zero start) on a chunk whose Gram matrices fit in memory.
+
+    The state of the problems still running is kept in compact arrays (rows
+    in the order of ``origin``), so the per-iteration updates are plain array
+    operations; gathers from the Gram matrices go through ``take`` on flat
+    indices, much cheaper than numpy's general fancy indexing.
+    """
     n_problems = y.shape[0]
     n_features = X.shape[2]
     # A design shared by the batch has one Gram matrix.
     shared = X.shape[0] == 1
-    gram = np.matmul(X.transpose(0, 2, 1), X)
+    gram_rows = np.matmul(X.transpose(0, 2, 1), X).reshape(-1, n_features)
+    gram_flat = gram_rows.reshape(-1)
     Aty = np.einsum("bmn,bm->bn", np.broadcast_to(X, (n_problems, *X.shape[1:])), y)
     y_sq = np.einsum("bm,bm->b", y, y)
+    tol = np.broadcast_to(np.asarray(tol, dtype=np.float64), (n_problems,))
 
+    coef_out = np.zeros((n_problems, n_features))
+    n_iter_out = np.full(n_problems, max_iter, dtype=np.intp)
+
+    # Compact state of the running problems.
+    origin = np.arange(n_problems)
     # With a zero start the supports do not depend on the step: sea uses 1.
     exploration = Aty.copy()
     move = np.zeros_like(exploration)
@@ -72,44 +85,61 @@ def _sea_chunk(X, y, k, max_iter, tol):
     best_rss = np.full(n_problems, np.inf)
     best_support = np.zeros((n_problems, k), dtype=np.intp)
     best_coef = np.zeros((n_problems, k))
-    n_iter = np.zeros(n_problems, dtype=np.intp)
-    active = np.arange(n_problems)
-    problem_axis = np.arange(n_problems)[:, None, None]
-    row_axis = np.arange(k)[None, :, None]
 
-    for _ in range(max_iter):
-        new_support = top_k_rows(exploration[active], k)
-        changed = np.any(new_support != support[active], axis=1)
+    def finish(rows):
+        # Write the best iterate of the (compact) rows into the output.
+        out = np.zeros((best_support[rows].shape[0], n_features))
+        np.put_along_axis(out, best_support[rows], best_coef[rows], axis=1)
+        coef_out[origin[rows]] = out
+
+    for t in range(max_iter):
+        new_support = top_k_rows(exploration, k)
+        changed = np.any(new_support != support, axis=1)
         # A problem whose support did not change keeps its refit, its
         # residual and its step: only the changed ones are solved.
-        idx = active[changed]
+        idx = np.flatnonzero(changed)
         if idx.shape[0]:
-            S = new_support[changed]
+            S = new_support[idx]
             support[idx] = S
-            # (c, k, n): the rows of G on each support.
-            rows = gram[0][S] if shared else gram[idx[:, None], S]
-            blocks = rows[problem_axis[: idx.shape[0]], row_axis, S[:, None, :]]
-            rhs = Aty[idx[:, None], S]
+            # Row of G (in the stacked Gram rows) of every support index.
+            gram_row = S if shared else origin[idx, None] * n_features + S
+            rows = gram_rows.take(gram_row, axis=0)  # (c, k, n)
+            blocks = gram_flat.take(gram_row[:, :, None] * n_features + S[:, None, :])
+            rhs = Aty.reshape(-1).take(idx[:, None] * n_features + S)
             coef = _stacked_normal_equations(blocks, rhs)
-            rss[idx] = np.maximum(y_sq[idx] - np.einsum("ck,ck->c", rhs, coef), 0.0)
+            rss[idx] = np.maximum(
+                y_sq[origin[idx]] - np.einsum("ck,ck->c", rhs, coef), 0
+            )
             move[idx] = np.matmul(coef[:, None, :], rows)[:, 0] - Aty[idx]
             better = rss[idx] < best_rss[idx]
             improved = idx[better]
             best_rss[improved] = rss[improved]
             best_support[improved] = S[better]
             best_coef[improved] = coef[better]
-        n_iter[active] += 1
-        if np.ndim(tol) or tol > 0:
-            done = (tol[active] if np.ndim(tol) else tol) > 0
-            done &= rss[active] <= (tol[active] if np.ndim(tol) else tol)
-            active = active[~done]
-            if not active.shape[0]:
-                break
-        exploration[active] -= move[active]
+        done = (tol[origin] > 0) & (rss <= tol[origin])
+        if done.any():
+            finish(done)
+            n_iter_out[origin[done]] = t + 1
+            keep = ~done
+            origin = origin[keep]
+            if not origin.shape[0]:
+                return coef_out, n_iter_out
+            exploration, move, support, rss = (
+                exploration[keep],
+                move[keep],
+                support[keep],
+                rss[keep],
+            )
+            best_rss, best_support, best_coef = (
+                best_rss[keep],
+                best_support[keep],
+                best_coef[keep],
+            )
+            Aty = Aty[keep]
+        exploration -= move
 
-    coef = np.zeros((n_problems, n_features))
-    np.put_along_axis(coef, best_support, best_coef, axis=1)
-    return coef, n_iter
+    finish(slice(None))
+    return coef_out, n_iter_out
 
 
 @validate_params(

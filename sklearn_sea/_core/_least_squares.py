@@ -13,6 +13,27 @@ _POTRF, _POTRS = get_lapack_funcs(("potrf", "potrs"), dtype=np.float64)
 _EPS = np.finfo(np.float64).eps
 
 
+def _cholesky_solve(gram_block, rhs64, overwrite):
+    """Cholesky solution of ``G_SS x = b_S``, or None if ``G_SS`` is singular.
+
+    With ``overwrite``, a C-contiguous ``gram_block`` (symmetric, so its
+    transpose is itself, in Fortran order) is factored in place: no copy.
+    """
+    k = rhs64.shape[0]
+    diag_max = gram_block.diagonal().max()
+    if not diag_max > 0:
+        return None
+    if overwrite and gram_block.flags.c_contiguous:
+        factor, info = _POTRF(gram_block.T, lower=0, clean=0, overwrite_a=1)
+    else:
+        factor, info = _POTRF(gram_block, lower=0, clean=0)
+    # A pivot at round-off level means a (numerically) dependent column.
+    if info != 0 or not factor.diagonal().min() ** 2 > 1e3 * k * _EPS * diag_max:
+        return None
+    coef, info = _POTRS(factor, rhs64, lower=0)
+    return coef if info == 0 else None
+
+
 def solve_normal_equations(gram_block, rhs):
     """Least-squares coefficients from the normal equations ``G_SS x = b_S``.
 
@@ -25,14 +46,9 @@ def solve_normal_equations(gram_block, rhs):
         return np.zeros(0, dtype=rhs.dtype)
     gram_block = np.asarray(gram_block, dtype=np.float64)
     rhs64 = np.asarray(rhs, dtype=np.float64)
-    diag_max = gram_block.diagonal().max()
-    if diag_max > 0:
-        factor, info = _POTRF(gram_block, lower=0, clean=0)
-        # A pivot at round-off level means a (numerically) dependent column.
-        if info == 0 and factor.diagonal().min() ** 2 > 1e3 * k * _EPS * diag_max:
-            coef, info = _POTRS(factor, rhs64, lower=0)
-            if info == 0:
-                return coef.astype(rhs.dtype, copy=False)
+    coef = _cholesky_solve(gram_block, rhs64, overwrite=False)
+    if coef is not None:
+        return coef.astype(rhs.dtype, copy=False)
     # Singular values under the pivot threshold above are dependent directions:
     # cutting them there (not at eps) keeps the minimum-norm solution stable
     # under rounding, e.g. for CoSaMP's 3k-column merges on few samples.
@@ -82,7 +98,22 @@ class SupportLeastSquares:
         if hit is not None:
             return hit
         rhs = self.Aty.take(support)
-        coef_support = solve_normal_equations(self.design.gram_block(support), rhs)
+        block = self.design.gram_block(support)
+        coef_support = None
+        if (
+            block.dtype == np.float64
+            and block.base is None
+            and rhs.shape[0]
+            and block.flags.c_contiguous
+        ):
+            # A fresh block: factor it in place, the common case of SEA.
+            coef_support = _cholesky_solve(block, rhs, overwrite=True)
+            if coef_support is None:
+                block = self.design.gram_block(support)
+        if coef_support is None:
+            coef_support = solve_normal_equations(block, rhs)
+        else:
+            coef_support = coef_support.astype(rhs.dtype, copy=False)
         # At the least-squares solution, ||A x - y||^2 = ||y||^2 - b_S . x_S.
         rss = max(self.y_sq_norm - float(rhs @ coef_support), 0.0)
         self._cache[key] = (coef_support, rss)

@@ -30,6 +30,11 @@ GRAM_MAX_BYTES = 256 * 2**20
 
 def _robust_column_norms(A):
     """Euclidean norms of the columns of a dense array without under/overflow."""
+    norms = np.sqrt(np.einsum("ij,ij->j", A, A))
+    # The plain sum of squares is exact enough unless it over- or underflows;
+    # only then pay for the rescaled computation.
+    if np.all(np.isfinite(norms)) and (norms.shape[0] == 0 or norms.min() > 1e-100):
+        return norms
     peak = np.max(np.abs(A), axis=0) if A.shape[0] else np.zeros(A.shape[1])
     safe_peak = np.where(peak > 0, peak, 1.0)
     return peak * np.linalg.norm(A / safe_peak, axis=0)
@@ -143,7 +148,13 @@ def prepare_least_squares(X, y, sample_weight, fit_intercept, precompute):
         else:
             design = operator
     else:
-        A = sqrt_weight[:, None] * (np.asarray(X, dtype=work_dtype) - x_offset)
+        # One working copy of X, modified in place (each pass over X counts
+        # next to a fast solver).
+        A = np.array(X, dtype=work_dtype, order="C")
+        if fit_intercept:
+            A -= x_offset
+        if np.any(sqrt_weight != 1):
+            A *= sqrt_weight[:, None]
         x_scale = _robust_column_norms(A)
         x_scale = np.where(x_scale > 0, x_scale, 1.0)
         A /= x_scale
