@@ -34,9 +34,13 @@ from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
+    check_consistent_length,
     check_is_fitted,
+    column_or_1d,
     validate_data,
 )
+
+from ._base import _named_errors
 
 SURROGATES = ("relu", "identity", "clipped_relu")
 
@@ -459,6 +463,24 @@ class BinaryHeavisideRegressor(RegressorMixin, BaseEstimator):
         self.init = init
         self.random_state = random_state
 
+    def _validate_fit_data(self, X, y):
+        """Dense float64 ``X`` and a numeric 1-D ``y``; errors name the input."""
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
+            )
+        X = _named_errors("X", lambda: validate_data(self, X, dtype=np.float64))
+        y = _named_errors(
+            "y",
+            lambda: check_array(y, ensure_2d=False, dtype=np.float64, input_name="y"),
+        )
+        # One scalar network: a column vector is accepted with a warning, as
+        # in scikit-learn, and several targets are an error naming y.
+        y = column_or_1d(y, warn=True)
+        check_consistent_length(X, y)
+        return X, y
+
     def _check_n_features(self, n_features):
         if n_features % self.n_patches:
             raise ValueError(
@@ -517,7 +539,7 @@ class BinaryHeavisideRegressor(RegressorMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
-        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
+        X, y = self._validate_fit_data(X, y)
         n_weights = self._check_n_features(X.shape[1])
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
@@ -559,10 +581,11 @@ class BinaryHeavisideRegressor(RegressorMixin, BaseEstimator):
             Predictions.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        return _forward(_as_patches(X, self.n_patches), self.coef_, self.second_layer_)[
-            1
-        ]
+        X = _named_errors(
+            "X", lambda: validate_data(self, X, dtype=np.float64, reset=False)
+        )
+        patches = _as_patches(X, self.n_patches)
+        return _forward(patches, self.coef_, self.second_layer_)[1]
 
     def binary_path(self):
         """The binary iterates as signs.

@@ -309,3 +309,19 @@ def test_bad_teacher_for_the_path_helpers():
         reg.hamming_path(np.ones(5))
     with pytest.raises(ValueError, match="no zero entry"):
         reg.recurrence_stats([0.5, 0.0, 0.5, 0.5])
+
+
+def test_bad_data_errors_name_the_input():
+    X, y, _ = make_binary_teacher(10, 4, 1, random_state=0)
+    with pytest.raises(ValueError, match=r"\bX\b"):
+        BinaryHeavisideRegressor().fit(np.full(X.shape, "a", dtype=object), y)
+    with pytest.raises(ValueError, match=r"\by\b"):
+        BinaryHeavisideRegressor().fit(X, np.array(["a"] * 10))
+    # A single scalar network: several targets are refused, naming y.
+    with pytest.raises(ValueError, match=r"\by\b.*1d array"):
+        BinaryHeavisideRegressor().fit(X, np.column_stack([y, y]))
+    with pytest.raises(ValueError, match="requires y"):
+        BinaryHeavisideRegressor().fit(X, None)
+    reg = BinaryHeavisideRegressor(max_iter=2).fit(X, y)
+    with pytest.raises(ValueError, match=r"\bX\b"):
+        reg.predict(X + 1j)
