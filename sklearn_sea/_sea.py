@@ -164,9 +164,10 @@ def _sea(
                     exploration, move, support, max_iter - t - 1
                 )
             loss_curve[t : t + n_same] = 0.5 * rss
-            for _ in range(n_same):
-                np.subtract(exploration, move, out=exploration)
             t += n_same
+            if t < max_iter:  # the last exploration vector is never read
+                for _ in range(n_same):
+                    np.subtract(exploration, move, out=exploration)
             continue
         coef_support, rss = problem.solve(support)
         loss_curve[t] = 0.5 * rss
