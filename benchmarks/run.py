@@ -1,0 +1,294 @@
+"""Speed of SEA, measured side by side in one process: the ratios of issue 7.
+
+Three measurements, each printed as a ratio of wall-clock times (medians of
+``--repeats`` interleaved runs, one BLAS thread so that a shared machine gives
+stable figures):
+
+1. dense: n_features=500, n_samples=250, k=60, Gaussian (unit-norm columns,
+   noiseless, the SEA paper's setting), ``max_iter=1000`` with early stopping
+   disabled (``tol=0``). ``SEARegressor.fit`` against the algorithm as written
+   (one ``numpy.linalg.lstsq`` per iteration) and against scikit-learn's
+   ``OrthogonalMatchingPursuit.fit``. The same comparison is repeated with
+   noise (``--noise``), where SEA moves to a new support at every iteration.
+2. sparse: n_features=100000, n_samples=10000, scipy.sparse density 0.001.
+   100 SEA iterations (``sea`` on the raw design, and ``SEARegressor`` with
+   its implicit centring and scaling) against 100 pairs of products
+   ``X @ v``, ``X.T @ r``; peak traced memory against the size of a Gram
+   matrix.
+3. batch: a phase-transition sweep (problems of the paper's law on a grid of
+   ``m/n`` and ``k/m``, early stop at an exact fit) solved problem by problem
+   with ``sea`` and all at once with ``sea_batch``, in problems per second.
+
+Run from the repository root::
+
+    python benchmarks/run.py               # about 2 minutes on 2 cores
+    python benchmarks/run.py --repeats 3 --skip-sparse
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import argparse
+import os
+import platform
+import time
+import tracemalloc
+
+import numpy as np
+import scipy
+import scipy.sparse as sp
+import sklearn
+from sklearn.linear_model import OrthogonalMatchingPursuit
+from threadpoolctl import threadpool_limits
+
+from sklearn_sea import SEARegressor, sea, sea_batch
+from sklearn_sea.datasets import make_compressed_sensing
+
+
+def naive_sea(A, y, k, max_iter):
+    """SEA as written in the paper: one least-squares solve per iteration."""
+    n = A.shape[1]
+    X = A.T @ y
+    best_loss, best_x = np.inf, None
+    for _ in range(max_iter):
+        order = np.lexsort((np.arange(n), -np.abs(X)))
+        S = np.sort(order[:k])
+        x = np.zeros(n)
+        x[S] = np.linalg.lstsq(A[:, S], y, rcond=None)[0]
+        residual = A @ x - y
+        loss = 0.5 * residual @ residual
+        if loss < best_loss:
+            best_loss, best_x = loss, x
+        X = X - A.T @ residual
+    return best_x
+
+
+def timed(function):
+    start = time.perf_counter()
+    out = function()
+    return time.perf_counter() - start, out
+
+
+def medians(functions, repeats):
+    """Median time of each function, the runs of all of them interleaved."""
+    times = {name: [] for name in functions}
+    outputs = {}
+    for _ in range(repeats):
+        for name, function in functions.items():
+            elapsed, outputs[name] = timed(function)
+            times[name].append(elapsed)
+    return {name: float(np.median(t)) for name, t in times.items()}, outputs
+
+
+def dense(repeats, noise, seed=0):
+    n_samples, n_features, k, max_iter = 250, 500, 60, 1000
+    X, y, _ = make_compressed_sensing(
+        n_samples, n_features, k, noise=noise, random_state=seed
+    )
+    sea_reg = SEARegressor(k, max_iter=max_iter, tol=0, fit_intercept=False)
+    omp = OrthogonalMatchingPursuit(n_nonzero_coefs=k, fit_intercept=False)
+    times, out = medians(
+        {
+            "sea": lambda: sea_reg.fit(X, y),
+            "omp": lambda: omp.fit(X, y),
+            "naive": lambda: naive_sea(X, y, k, max_iter),
+        },
+        repeats,
+    )
+    fitted, naive_coef = out["sea"], out["naive"]
+    same = np.allclose(fitted.coef_, naive_coef, rtol=1e-6, atol=1e-9)
+    label = "noiseless" if noise == 0 else f"noise={noise:g}"
+    print(
+        f"\n[dense, {label}] n_features={n_features} n_samples={n_samples} "
+        f"k={k} max_iter={max_iter} tol=0 (early stop disabled)"
+    )
+    print(
+        f"  SEA fit {times['sea'] * 1e3:8.1f} ms   iterations {fitted.n_iter_}, "
+        f"distinct supports {fitted.n_supports_explored_}, "
+        f"same result as the naive loop: {same}"
+    )
+    print(f"  naive   {times['naive'] * 1e3:8.1f} ms   (one lstsq per iteration)")
+    print(f"  OMP fit {times['omp'] * 1e3:8.1f} ms   (scikit-learn)")
+    print(f"  RATIO naive / SEA = {times['naive'] / times['sea']:7.1f}   (goal >= 50)")
+    print(f"  RATIO SEA / OMP   = {times['sea'] / times['omp']:7.2f}   (goal <= 5)")
+    return times
+
+
+def sparse(repeats, k=100, n_iter=100, seed=0):
+    n_samples, n_features, density = 10_000, 100_000, 1e-3
+    rng = np.random.default_rng(seed)
+    # Uniform positions, Gaussian values (scipy.sparse.random is slow here).
+    nnz = int(density * n_samples * n_features)
+    X = sp.csr_matrix(
+        (
+            rng.standard_normal(nnz),
+            (rng.integers(0, n_samples, nnz), rng.integers(0, n_features, nnz)),
+        ),
+        shape=(n_samples, n_features),
+    )
+    coef = np.zeros(n_features)
+    support = rng.choice(n_features, k, replace=False)
+    coef[support] = rng.uniform(1, 2, k) * rng.choice([-1, 1], k)
+    y = X @ coef + 0.01 * rng.standard_normal(n_samples)
+    v = rng.standard_normal(n_features)
+    r = rng.standard_normal(n_samples)
+
+    def products():
+        for _ in range(n_iter):
+            X @ v
+            X.T @ r
+
+    reg = SEARegressor(k, max_iter=n_iter, tol=0)
+    times, out = medians(
+        {
+            "products": products,
+            "sea": lambda: sea(
+                X, y, n_nonzero_coefs=k, max_iter=n_iter, return_n_iter=True
+            ),
+            "regressor": lambda: reg.fit(X, y),
+        },
+        repeats,
+    )
+    tracemalloc.start()
+    sea(X, y, n_nonzero_coefs=k, max_iter=n_iter)
+    peak_sea = tracemalloc.get_traced_memory()[1]
+    tracemalloc.reset_peak()
+    reg.fit(X, y)
+    peak_reg = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    gram_bytes = 8 * n_features**2
+    data_bytes = X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
+    print(
+        f"\n[sparse] n_features={n_features} n_samples={n_samples} "
+        f"density={density} (nnz={X.nnz}) k={k}, {n_iter} iterations"
+    )
+    print(f"  100 x (X @ v, X.T @ r) {times['products'] * 1e3:8.1f} ms")
+    print(
+        f"  sea (raw design)       {times['sea'] * 1e3:8.1f} ms   "
+        f"iterations {out['sea'][1]}"
+    )
+    print(
+        f"  SEARegressor.fit       {times['regressor'] * 1e3:8.1f} ms   "
+        "(implicit centring and scaling, validation included)"
+    )
+    print(
+        f"  RATIO sea / products          = "
+        f"{times['sea'] / times['products']:5.2f}   (goal <= 3)"
+    )
+    print(
+        f"  RATIO SEARegressor / products = "
+        f"{times['regressor'] / times['products']:5.2f}"
+    )
+    print(
+        f"  peak traced memory: sea {peak_sea / 2**20:.1f} MiB, SEARegressor "
+        f"{peak_reg / 2**20:.1f} MiB; X itself {data_bytes / 2**20:.1f} MiB; "
+        f"a Gram matrix would take {gram_bytes / 2**30:.1f} GiB"
+    )
+    return times
+
+
+def sweep_problems(n_features, zetas, rhos, runs, seed=0):
+    """One batch of phase-transition problems per grid point."""
+    points = []
+    for zeta in zetas:
+        for rho in rhos:
+            m = int(round(zeta * n_features))
+            k = max(int(round(rho * m)), 1)
+            problems = [
+                make_compressed_sensing(m, n_features, k, random_state=seed + i)
+                for i in range(runs)
+            ]
+            X = np.stack([p[0] for p in problems])
+            y = np.stack([p[1] for p in problems])
+            # Stop at an exact fit, as an experiment that counts recoveries.
+            tol = 1e3 * np.finfo(float).eps * np.einsum("bm,bm->b", y, y)
+            points.append((k, X, y, tol))
+    return points
+
+
+def batch(n_features, runs, max_iter, repeats):
+    zetas, rhos = (0.3, 0.5), (0.1, 0.2, 0.3)
+    points = sweep_problems(n_features, zetas, rhos, runs)
+    n_problems = sum(X.shape[0] for _, X, _, _ in points)
+
+    def unbatched():
+        return [
+            sea(X[b], y[b], n_nonzero_coefs=k, max_iter=max_iter, tol=tol[b])
+            for k, X, y, tol in points
+            for b in range(X.shape[0])
+        ]
+
+    def batched():
+        return [
+            sea_batch(X, y, n_nonzero_coefs=k, max_iter=max_iter, tol=tol)
+            for k, X, y, tol in points
+        ]
+
+    times, out = medians({"unbatched": unbatched, "batched": batched}, repeats)
+    per_problem = np.array(out["unbatched"])
+    stacked = np.concatenate(out["batched"])
+    same = np.array_equal(per_problem != 0, stacked != 0) and np.allclose(
+        per_problem, stacked, rtol=1e-8, atol=1e-10
+    )
+    print(
+        f"\n[batch] phase-transition sweep: n_features={n_features}, "
+        f"m/n in {zetas}, k/m in {rhos}, {runs} runs per point "
+        f"({n_problems} problems), max_iter={max_iter}, stop at exact fit"
+    )
+    for name in ("unbatched", "batched"):
+        print(
+            f"  {name:9s} {times[name]:7.2f} s   "
+            f"{n_problems / times[name]:8.1f} problems/s"
+        )
+    print(f"  same coefficients: {same}")
+    print(
+        f"  RATIO throughput batched / unbatched = "
+        f"{times['unbatched'] / times['batched']:5.2f}"
+    )
+    return times
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            names = [
+                line.split(":", 1)[1].strip() for line in f if "model name" in line
+            ]
+        cpu = names[0] if names else cpu
+    except OSError:
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} logical cores, Python {platform.python_version()}, "
+        f"numpy {np.__version__}, scipy {scipy.__version__}, "
+        f"scikit-learn {sklearn.__version__}; one BLAS thread"
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs (median)")
+    parser.add_argument("--noise", type=float, default=0.01, help="noisy dense case")
+    parser.add_argument("--batch-features", type=int, default=200)
+    parser.add_argument("--batch-runs", type=int, default=20)
+    parser.add_argument("--batch-max-iter", type=int, default=1000)
+    parser.add_argument("--skip-sparse", action="store_true")
+    parser.add_argument("--skip-batch", action="store_true")
+    args = parser.parse_args(argv)
+    print(machine())
+    with threadpool_limits(limits=1):
+        dense(args.repeats, noise=0.0)
+        if args.noise > 0:
+            dense(args.repeats, noise=args.noise)
+        if not args.skip_sparse:
+            sparse(args.repeats)
+        if not args.skip_batch:
+            batch(
+                args.batch_features,
+                args.batch_runs,
+                args.batch_max_iter,
+                args.repeats,
+            )
+
+
+if __name__ == "__main__":
+    main()
