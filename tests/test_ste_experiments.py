@@ -125,3 +125,26 @@ def test_noiseless_recurrence_run_stays_at_the_teacher():
     assert summary["n_visits"][0] == 1
     assert summary["n_escapes"][0] == 0
     assert trace["at_teacher"][-1]
+
+
+@pytest.mark.parametrize("distribution", ["bernoulli", "student_t"])
+def test_input_law_and_normalisation_are_forwarded(distribution):
+    kwargs = dict(patch_sizes=[8], n_samples=[20], n_runs=3, random_state=2)
+    table = ste_sample_complexity(
+        distribution=distribution, normalize=True, df=2.5, **kwargs
+    )
+    base = np.random.RandomState(2).randint(np.iinfo(np.int32).max)
+    for run in range(3):
+        data_seed, init_seed = _task_seeds(base, 8, 20, run)
+        X, y, coef = make_binary_teacher(
+            20,
+            8,
+            1,
+            distribution=distribution,
+            df=2.5,
+            normalize=True,
+            random_state=data_seed,
+        )
+        reg = BinaryHeavisideRegressor(random_state=init_seed).fit(X, y)
+        assert table["hamming"][run] == np.count_nonzero(reg.coef_ != coef)
+        assert table["n_iter"][run] == reg.n_iter_

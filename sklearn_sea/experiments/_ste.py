@@ -42,15 +42,11 @@ def _to_table(rows, columns):
 
 
 def _recovery_run(
-    patch_size, n_samples, run, *, n_patches, distribution, estimator_params, base
+    patch_size, n_samples, run, *, n_patches, data_params, estimator_params, base
 ):
     data_seed, init_seed = _task_seeds(base, patch_size, n_samples, run)
     X, y, coef = make_binary_teacher(
-        n_samples,
-        patch_size,
-        n_patches,
-        distribution=distribution,
-        random_state=data_seed,
+        n_samples, patch_size, n_patches, random_state=data_seed, **data_params
     )
     reg = BinaryHeavisideRegressor(
         n_patches=n_patches, random_state=init_seed, **estimator_params
@@ -80,6 +76,8 @@ def _sample_grid(patch_size, n_samples, exponents):
         "n_patches": [Interval(Integral, 1, None, closed="left")],
         "n_runs": [Interval(Integral, 1, None, closed="left")],
         "distribution": [StrOptions(set(INPUT_DISTRIBUTIONS))],
+        "df": [Interval(Real, 0, None, closed="neither")],
+        "normalize": ["boolean"],
         "estimator_params": [dict, None],
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
@@ -95,6 +93,8 @@ def ste_sample_complexity(
     n_patches=1,
     n_runs=5,
     distribution="gaussian",
+    df=3.0,
+    normalize=False,
     estimator_params=None,
     random_state=0,
     n_jobs=None,
@@ -121,7 +121,12 @@ def ste_sample_complexity(
     n_runs : int, default=5
         Independent problems per grid point.
     distribution : str, default="gaussian"
-        Input law (see :func:`~sklearn_sea.datasets.make_binary_teacher`).
+        Input law (see :func:`~sklearn_sea.datasets.make_binary_teacher`);
+        the non-Gaussian laws are the documented extension.
+    df : float, default=3.0
+        Degrees of freedom of the ``"student_t"`` inputs.
+    normalize : bool, default=False
+        Rescale every patch to norm ``sqrt(n)`` before training.
     estimator_params : dict, default=None
         Extra parameters of the regressor (``surrogate``, ``eta0``,
         ``max_iter``, ...); ``n_patches`` and ``random_state`` are set here.
@@ -152,6 +157,7 @@ def ste_sample_complexity(
     ([4, 4, 4, 128, 128, 128], [False, False, False, True, True, True])
     """
     params = dict(estimator_params or {})
+    data_params = {"distribution": distribution, "df": df, "normalize": normalize}
     base = _base_seed(random_state)
     tasks = [
         (int(n), m, run)
@@ -165,7 +171,7 @@ def ste_sample_complexity(
             m,
             run,
             n_patches=n_patches,
-            distribution=distribution,
+            data_params=data_params,
             estimator_params=params,
             base=base,
         )
