@@ -346,9 +346,9 @@ class BinaryHeavisideRegressor(RegressorMixin, BaseEstimator):
     eta0 : float, default=1.0
         Initial (or constant) step size (reconstructed). The latent vector
         starts at a point of ``Q1`` whose entries are ``+-1/sqrt(n)``, and
-        with Gaussian inputs the population STE gradient is about
-        ``p (w - w*) / (2 sqrt(2 pi))``, so with ``eta0 = 1`` a wrong sign is
-        corrected within a few steps.
+        with standard Gaussian inputs, the ReLU surrogate and ``v = 1`` the
+        population STE gradient is ``p (w - w*) / (2 sqrt(2 pi))``, so with
+        ``eta0 = 1`` a wrong sign is corrected within a few steps.
     power_t : float, default=0.5
         Exponent ``alpha`` in ``(0, 1]`` of the ``"invscaling"`` schedule
         (reconstructed default; 0 is the constant schedule). Ignored when

@@ -90,6 +90,21 @@ def test_ste_gradient_matches_per_sample_loop(surrogate):
     assert_allclose(grad, expected, rtol=1e-12, atol=1e-14)
 
 
+def test_relu_ste_gradient_matches_the_gaussian_population_formula():
+    # For standard Gaussian patches and v = 1 the expected relu-STE gradient
+    # is p (w - w*) / (2 sqrt(2 pi)): only the wedge {Z w > 0 >= Z w*} has a
+    # nonzero residual and the other patches' residuals average out.
+    p, n, N = 3, 8, 100_000
+    X, y, coef = make_binary_teacher(N, n, p, random_state=0)
+    w = coef.copy()
+    w[:3] *= -1
+    patches = _as_patches(X, p)
+    pre = patches @ w
+    f = (pre > 0).reshape(N, p).sum(axis=1)
+    grad = _ste_gradient(patches, pre, (f - y) / N, np.ones(p), "relu", 1.0)
+    assert_allclose(grad, p * (w - coef) / (2 * np.sqrt(2 * np.pi)), atol=0.015)
+
+
 def test_training_path_matches_reference_loop():
     X, y, coef = make_binary_teacher(60, 6, 2, noise=0.2, random_state=1)
     u0 = _project(np.random.RandomState(3).standard_normal(6))
