@@ -82,7 +82,13 @@ def _cosamp(problem, k, *, max_iter):
     Merge the ``2k`` largest residual correlations with the current support,
     solve least squares on the union (at most ``3k`` columns), keep its ``k``
     largest entries (no refit). Stops when the residual no longer decreases,
-    or after ``max_iter`` iterations, and returns the best iterate.
+    or after ``max_iter`` iterations.
+
+    The iterates follow the original algorithm, but what is recorded and
+    returned for each support is its least-squares refit: it can only lower
+    the objective, and unlike the pruned union solution (not unique when the
+    union has more columns than samples) it does not depend on rounding, so
+    the result stays invariant to feature scaling and column order.
     """
     n_features = problem.n_features
     support = np.empty(0, dtype=np.intp)
@@ -98,7 +104,7 @@ def _cosamp(problem, k, *, max_iter):
         keep = top_k(merged_coef, k)
         new_support, new_coef = merged[keep], merged_coef[keep]
         new_rss = problem.rss(new_support, new_coef)
-        trace.record(new_support, new_coef, new_rss)
+        trace.record(new_support, *problem.solve(new_support))
         if not new_rss < rss or new_rss <= fit_tol:
             converged = True
             break
