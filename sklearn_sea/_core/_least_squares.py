@@ -11,6 +11,8 @@ from scipy.linalg.lapack import get_lapack_funcs
 # k x k systems SEA solves hundreds of times per fit.
 _POTRF, _POTRS = get_lapack_funcs(("potrf", "potrs"), dtype=np.float64)
 _EPS = np.finfo(np.float64).eps
+# The ufunc reductions themselves: ndarray.max/min add a Python-level wrapper.
+_MAX, _MIN = np.maximum.reduce, np.minimum.reduce
 
 
 def _cholesky_solve(gram_block, rhs64, overwrite):
@@ -20,7 +22,7 @@ def _cholesky_solve(gram_block, rhs64, overwrite):
     transpose is itself, in Fortran order) is factored in place: no copy.
     """
     k = rhs64.shape[0]
-    diag_max = gram_block.diagonal().max()
+    diag_max = _MAX(gram_block.diagonal())
     if not diag_max > 0:
         return None
     if overwrite and gram_block.flags.c_contiguous:
@@ -28,7 +30,7 @@ def _cholesky_solve(gram_block, rhs64, overwrite):
     else:
         factor, info = _POTRF(gram_block, lower=0, clean=0)
     # A pivot at round-off level means a (numerically) dependent column.
-    if info != 0 or not factor.diagonal().min() ** 2 > 1e3 * k * _EPS * diag_max:
+    if info != 0 or not _MIN(factor.diagonal()) ** 2 > 1e3 * k * _EPS * diag_max:
         return None
     coef, info = _POTRS(factor, rhs64, lower=0)
     return coef if info == 0 else None
