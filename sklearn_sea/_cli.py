@@ -23,7 +23,7 @@ QUICK = {
     "phase-transition": {
         "n_features": 100,
         "zetas": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
-        "rho_step": 0.02,
+        "rho_step": 0.03,
         "rho_max": 0.6,
         "runs": 20,
         "sea_max_iter": 250,
@@ -94,13 +94,29 @@ def resolve_settings(args):
     return settings
 
 
-def write_csv(path, rows):
-    """Write a list of dicts (same keys) to ``path`` with the csv module."""
-    rows = list(rows)
+def _write_rows(path, rows):
+    """Write dicts (same keys) to ``path`` as they come; yield each one on."""
     with open(path, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = None
+        for row in rows:
+            if writer is None:
+                writer = csv.DictWriter(handle, fieldnames=list(row))
+                writer.writeheader()
+            writer.writerow(row)
+            yield row
+
+
+def write_csv(path, rows, *, return_rows=False):
+    """Write an iterable of dicts (same keys) to ``path`` with the csv module.
+
+    Returns ``path``; with ``return_rows=True``, returns instead an iterator
+    that writes each row as it passes, so a long sweep can be written and
+    summarised in one pass without holding its rows.
+    """
+    if return_rows:
+        return _write_rows(path, rows)
+    for _ in _write_rows(path, rows):
+        pass
     return path
 
 
@@ -143,7 +159,8 @@ def _phase_transition(args):
     from .experiments._plots import plot_phase_transition
     from .experiments._sparse_recovery import (
         curve_area,
-        phase_transition,
+        iter_phase_transition,
+        success_rates,
         transition_curves,
     )
 
@@ -151,7 +168,7 @@ def _phase_transition(args):
     _print_settings("phase transition", settings)
     out = _out_dir(args)
     start = time.perf_counter()
-    rows = phase_transition(
+    rows = iter_phase_transition(
         n_features=settings["n_features"],
         zetas=settings["zetas"],
         rhos=_rho_grid(settings["rho_step"], settings["rho_max"]),
@@ -163,9 +180,12 @@ def _phase_transition(args):
         n_jobs=settings["n_jobs"],
         progress=not args.quiet,
     )
+    # Rows stream to the CSV file; only the success counts stay in memory.
+    path = out / "phase_transition.csv"
+    rates = success_rates(write_csv(path, rows, return_rows=True))
     elapsed = time.perf_counter() - start
-    print(f"results: {write_csv(out / 'phase_transition.csv', rows)}")
-    curves = transition_curves(rows, level=0.95)
+    print(f"results: {path}")
+    curves = transition_curves(rates, level=0.95)
     ranked = dict(sorted(curves.items(), key=lambda item: -curve_area(item[1])))
     zetas = [zeta for zeta, _ in next(iter(ranked.values()))]
     print(
@@ -180,7 +200,7 @@ def _phase_transition(args):
     print("ranking (mean of the 95% curve): " + " > ".join(ranked))
     # A coarser level is less noisy with few runs and shows the ordering below
     # the very top of the success region.
-    half = transition_curves(rows, level=0.5)
+    half = transition_curves(rates, level=0.5)
     print(
         "ranking (mean of the 50% curve): "
         + " > ".join(

@@ -364,3 +364,12 @@ def test_lasso_chunked_path_equals_one_lasso_path_call(k):
     keep = np.argsort(-np.abs(coefs[:, first]), kind="stable")[:k]
     expected[keep] = coefs[keep, first]
     np.testing.assert_allclose(reg.coef_, expected, rtol=1e-10, atol=1e-12)
+
+
+def test_transition_curves_from_rows_or_from_their_rates():
+    rows = _rows([("A", 0.5, 10, 1, [1] * 20), ("A", 0.5, 10, 2, [1] * 10 + [0] * 10)])
+    for level in (0.95, 0.5):
+        assert transition_curves(iter(rows), level) == transition_curves(
+            success_rates(rows), level
+        )
+    assert transition_curves(rows, 0.5) == {"A": [(0.5, 0.2)]}

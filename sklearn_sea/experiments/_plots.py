@@ -168,7 +168,7 @@ def plot_deconvolution_example(example, path, *, title=None):
     axes.flat[0].set_ylim(-limit or -1, limit or 1)
     for ax in axes.flat[len(names) :]:
         ax.set_visible(False)
-    axes.flat[0].legend(fontsize="x-small", loc="lower left")
+    axes.flat[0].legend(fontsize="x-small", loc="best")
     if title:
         fig.suptitle(title, fontsize="medium")
     return _save(fig, path)

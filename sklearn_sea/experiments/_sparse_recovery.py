@@ -18,6 +18,7 @@ from collections import defaultdict
 
 import numpy as np
 from joblib import Parallel, delayed
+from sklearn import config_context
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import lasso_path
@@ -176,7 +177,13 @@ def fit_algorithms(X, y, n_nonzero_coefs, algorithms, *, sea_max_iter):
     fitting it again (the result is the same); its time includes ELS's.
     """
     fitted = {}
-    with warnings.catch_warnings():
+    # The problems come from the package's generators: finite by construction,
+    # and the estimators' parameters are fixed here, so re-checking both at
+    # every fit of a sweep is pure overhead.
+    with (
+        warnings.catch_warnings(),
+        config_context(assume_finite=True, skip_parameter_validation=True),
+    ):
         # Hitting an iteration cap is an outcome the sweep records, not an error.
         warnings.simplefilter("ignore", ConvergenceWarning)
         for name in algorithms:
@@ -300,10 +307,43 @@ def phase_transition(
     >>> [(row["algorithm"], row["n_nonzero_coefs"], row["recovered"]) for row in rows]
     [('SEA', 2, 1), ('OMP', 2, 1), ('SEA', 2, 1), ('OMP', 2, 1)]
     """
+    return list(
+        iter_phase_transition(
+            n_features=n_features,
+            zetas=zetas,
+            rhos=rhos,
+            n_runs=n_runs,
+            algorithms=algorithms,
+            sea_max_iter=sea_max_iter,
+            prune_below=prune_below,
+            random_state=random_state,
+            n_jobs=n_jobs,
+            progress=progress,
+        )
+    )
+
+
+def iter_phase_transition(
+    *,
+    n_features,
+    zetas,
+    rhos,
+    n_runs,
+    algorithms,
+    sea_max_iter,
+    prune_below,
+    random_state,
+    n_jobs,
+    progress,
+):
+    """The rows of :func:`phase_transition`, yielded as they are computed.
+
+    At the paper's sizes the sweep has millions of rows: the command line
+    writes them to CSV as they come instead of holding them all.
+    """
     algorithms = check_algorithms(algorithms)
     grid = phase_grid(n_features, zetas, rhos)
     alive = {zeta: list(algorithms) for zeta, _, _ in grid}
-    rows = []
     total = sum(len(ks) for _, _, ks in grid) * n_runs
     parallel = Parallel(n_jobs=n_jobs, return_as="generator")
     with ProgressBar(total, "phase transition", enabled=progress) as bar:
@@ -330,7 +370,7 @@ def phase_transition(
             ):
                 for name, distance, seconds in scores:
                     successes[zeta, name] += distance == 0
-                    rows.append(
+                    yield (
                         {
                             "algorithm": name,
                             "n_features": n_features,
@@ -355,11 +395,13 @@ def phase_transition(
                 ]
                 if not alive[zeta]:
                     bar.discard((len(ks) - level - 1) * n_runs)
-    return rows
 
 
 def success_rates(rows):
     """Success rate per algorithm and grid point of :func:`phase_transition` rows.
+
+    ``rows`` may be any iterable (e.g. :func:`iter_phase_transition`): it is
+    read once.
 
     Returns
     -------
@@ -399,8 +441,9 @@ def transition_curves(rows, level=0.95):
 
     Parameters
     ----------
-    rows : list of dict
-        Rows of :func:`phase_transition`.
+    rows : iterable of dict
+        Rows of :func:`phase_transition`, or the rates that
+        :func:`success_rates` computes from them.
     level : float, default=0.95
         Success rate defining the curve.
 
@@ -409,8 +452,10 @@ def transition_curves(rows, level=0.95):
     curves : dict
         ``{algorithm: [(zeta, rho), ...]}`` in increasing zeta.
     """
+    rows = list(rows)
+    rates = rows if rows and "success_rate" in rows[0] else success_rates(rows)
     best = {}
-    for rate in success_rates(rows):
+    for rate in rates:
         key = (rate["algorithm"], rate["zeta"])
         best.setdefault(key, 0.0)
         if rate["success_rate"] >= level:
