@@ -169,7 +169,15 @@ def _sea(
                 for _ in range(n_same):
                     np.subtract(exploration, move, out=exploration)
             continue
-        coef_support, rss = problem.solve(support)
+        move = steps.get(key)
+        if move is None:
+            coef_support, rss, move = problem.refit_gradient(support)
+            if step_size != 1.0:
+                move *= step_size
+            if len(steps) < max_steps:
+                steps[key] = move
+        else:
+            coef_support, rss = problem.solve(support)
         loss_curve[t] = 0.5 * rss
         t += 1
         if rss < best_rss:
@@ -177,13 +185,6 @@ def _sea(
             best_support, best_coef = support, coef_support
         if tol > 0 and rss <= tol:
             break
-        move = steps.get(key)
-        if move is None:
-            move = problem.gradient(support, coef_support)
-            if step_size != 1.0:
-                move *= step_size
-            if len(steps) < max_steps:
-                steps[key] = move
         np.subtract(exploration, move, out=exploration)
         previous_key = key
 

@@ -121,6 +121,36 @@ class SupportLeastSquares:
         self._cache[key] = (coef_support, rss)
         return coef_support, rss
 
+    def refit_gradient(self, support):
+        """:meth:`solve` and :meth:`gradient` at the solution, in one call.
+
+        Returns
+        -------
+        coef_support : ndarray of shape (len(support),)
+        rss : float
+        gradient : ndarray of shape (n_features,)
+            ``A^T (A x - y)`` at the least-squares solution (a new array).
+        """
+        gram = getattr(self.design, "gram", None)
+        if gram is None or gram.dtype != np.float64:
+            coef_support, rss = self.solve(support)
+            return coef_support, rss, self.gradient(support, coef_support)
+        # Gram mode, SEA's hot path: the k rows of G serve both the block and
+        # the gradient, and the fresh block is factored in place.
+        rows = gram.take(support, axis=0)
+        key = support.tobytes()
+        hit = self._cache.get(key)
+        if hit is None:
+            rhs = self.Aty.take(support)
+            coef_support = _cholesky_solve(rows.take(support, axis=1), rhs, True)
+            if coef_support is None:
+                coef_support = solve_normal_equations(rows.take(support, axis=1), rhs)
+            rss = max(self.y_sq_norm - float(rhs @ coef_support), 0.0)
+            hit = self._cache[key] = (coef_support, rss)
+        gradient = hit[0] @ rows
+        gradient -= self.Aty
+        return hit[0], hit[1], gradient
+
     def gradient(self, support, coef_support):
         """``A^T (A x - y)`` for ``x`` supported on ``support``."""
         return self.design.gram_dot(support, coef_support) - self.Aty
