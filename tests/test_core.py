@@ -256,3 +256,26 @@ def test_prepare_sparse_and_dense_define_the_same_problem(fit_intercept):
         dense.design.gram_dot(support, coef),
         atol=1e-12,
     )
+
+
+@pytest.mark.parametrize("duplicate", [False, True])
+def test_refit_gradient_is_solve_then_gradient(duplicate):
+    rng = np.random.default_rng(9)
+    A = rng.standard_normal((25, 15))
+    if duplicate:
+        A[:, 4] = A[:, 2]  # a singular block takes the minimum-norm fallback
+    y = rng.standard_normal(25)
+    support = np.array([2, 4, 8, 11], dtype=np.intp)
+    for design in (GramDesign(A.T @ A), dense_operator_design(A)):
+        fused = _problem(design, A, y)
+        coef, rss, gradient = fused.refit_gradient(support)
+        plain = _problem(design, A, y)
+        expected_coef, expected_rss = plain.solve(support)
+        np.testing.assert_allclose(coef, expected_coef, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(rss, expected_rss, rtol=1e-10)
+        np.testing.assert_allclose(
+            gradient, plain.gradient(support, expected_coef), atol=1e-12
+        )
+        # The solve was cached: a revisit returns the same coefficients.
+        assert fused.solve(support)[0] is coef and fused.n_solved == 1
+        assert np.all(np.isfinite(coef))
