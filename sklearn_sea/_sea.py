@@ -288,7 +288,12 @@ def sea(
         Stop when the squared residual norm is at most ``tol``; 0 never stops
         early.
     precompute : "auto" or bool, default="auto"
-        Use the Gram matrix ``X^T X`` (dense ``X`` that fits in memory).
+        Use the Gram matrix ``X^T X``: an iteration then costs
+        ``O(n_features k)`` plus a ``k x k`` solve. "auto" forms it for a
+        dense ``X`` whose Gram matrix fits ``GRAM_MAX_BYTES`` (256 MiB);
+        sparse ``X``, larger ``X`` and linear operators run in operator mode,
+        about one product with ``X^T`` per iteration, and no
+        ``n_features x n_features`` matrix is formed.
     return_n_iter : bool, default=False
         Also return the number of iterations per target.
 
@@ -298,6 +303,11 @@ def sea(
         The k-sparse coefficients with the smallest residual seen.
     n_iter : int or ndarray of shape (n_targets,)
         Returned when ``return_n_iter`` is True.
+
+    See Also
+    --------
+    sea_batch : The same algorithm on many dense problems at once.
+    SEARegressor : The estimator, with intercept and feature scaling.
 
     Examples
     --------
