@@ -299,5 +299,9 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
+        # Several targets give the union of their refined supports.
+        tags.target_tags.multi_output = get_tags(
+            self.estimator
+        ).target_tags.multi_output
         tags.input_tags.sparse = get_tags(self.estimator).input_tags.sparse
         return tags
