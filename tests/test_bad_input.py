@@ -14,6 +14,7 @@ from _public_api import fitted_output, make_estimator, public_estimator_classes
 from sklearn.base import clone
 from sklearn.utils.validation import has_fit_parameter
 
+import sklearn_sea
 from sklearn_sea.datasets import make_compressed_sensing
 
 CLASSES = public_estimator_classes()
@@ -240,3 +241,30 @@ def test_predict_rejects_wrong_number_of_features(cls):
     estimator = make_estimator(cls).fit(X, y)
     with pytest.raises(ValueError, match="features"):
         fitted_output(estimator, X[:, :-1])
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "IHTRegressor",
+        "HTPRegressor",
+        "OMPRRegressor",
+        "ELSRegressor",
+        "CoSaMPRegressor",
+        "SPRegressor",
+    ],
+)
+def test_interrupted_runs_warn(name):
+    X, y, _ = make_compressed_sensing(60, 200, 12, noise=0.3, random_state=1)
+    estimator = getattr(sklearn_sea, name)(12, max_iter=1)
+    with pytest.warns(ConvergenceWarning, match="max_iter=1"):
+        estimator.fit(X, y)
+
+
+@pytest.mark.parametrize("name", ["SEARegressor", "BinaryHeavisideRegressor"])
+def test_runs_that_use_every_iteration_by_design_do_not_warn(name):
+    X, y, _ = make_compressed_sensing(60, 200, 12, noise=0.3, random_state=1)
+    estimator = make_estimator(getattr(sklearn_sea, name), k=12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        estimator.set_params(max_iter=5).fit(X, y)
