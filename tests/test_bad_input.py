@@ -10,12 +10,14 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from _public_api import fitted_output, make_estimator, public_estimator_classes
 from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import has_fit_parameter
 
 import sklearn_sea
 from sklearn_sea.datasets import make_compressed_sensing
+
+from _public_api import fitted_output, make_estimator, public_estimator_classes
 
 CLASSES = public_estimator_classes()
 IDS = [c.__name__ for c in CLASSES]

@@ -5,12 +5,13 @@ import pickle
 
 import numpy as np
 import pytest
-from _public_api import k_sparse_classes, make_estimator
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
 
 from sklearn_sea import SEARegressor, SEARegressorCV
+
+from _public_api import k_sparse_classes, make_estimator
 
 KSPARSE = k_sparse_classes()
 UNION_FACTOR = {"SPRegressor": 2, "CoSaMPRegressor": 3}
