@@ -197,17 +197,15 @@ def _phase_transition(args):
     for name, curve in ranked.items():
         values = "".join(f"{rho:>7.2f}" for _, rho in curve)
         print(f"{name:<10}{curve_area(curve):>7.3f}{values}")
-    print("ranking (mean of the 95% curve): " + " > ".join(ranked))
-    # A coarser level is less noisy with few runs and shows the ordering below
+    # The 50% level is less noisy with few runs and shows the ordering below
     # the very top of the success region.
-    half = transition_curves(rates, level=0.5)
-    print(
-        "ranking (mean of the 50% curve): "
-        + " > ".join(
-            f"{name} ({curve_area(curve):.3f})"
-            for name, curve in sorted(half.items(), key=lambda i: -curve_area(i[1]))
+    for level in (0.95, 0.5):
+        level_curves = transition_curves(rates, level=level)
+        order = sorted(level_curves.items(), key=lambda item: -curve_area(item[1]))
+        print(
+            f"ranking (mean of the {100 * level:g}% curve): "
+            + " > ".join(f"{name} ({curve_area(curve):.3f})" for name, curve in order)
         )
-    )
     print(f"wall time: {elapsed:.1f} s")
     _figure(
         plot_phase_transition,

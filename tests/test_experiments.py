@@ -373,3 +373,13 @@ def test_transition_curves_from_rows_or_from_their_rates():
             success_rates(rows), level
         )
     assert transition_curves(rows, 0.5) == {"A": [(0.5, 0.2)]}
+
+
+def test_sea_els_reuses_els_and_keeps_the_requested_order():
+    from sklearn_sea.experiments._sparse_recovery import fit_algorithms
+
+    X, y, coef = make_compressed_sensing(30, 60, 8, random_state=4)
+    both = fit_algorithms(X, y, 8, ["SEA-ELS", "OMP", "ELS"], sea_max_iter=40)
+    alone = fit_algorithms(X, y, 8, ["SEA-ELS"], sea_max_iter=40)
+    assert list(both) == ["SEA-ELS", "OMP", "ELS"]
+    np.testing.assert_array_equal(both["SEA-ELS"][0], alone["SEA-ELS"][0])

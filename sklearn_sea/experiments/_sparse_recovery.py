@@ -174,7 +174,8 @@ def fit_algorithms(X, y, n_nonzero_coefs, algorithms, *, sea_max_iter):
     """Fit each algorithm on ``(X, y)``; return ``{name: (coef, seconds)}``.
 
     When ELS is run as well, SEA-ELS starts from that fitted ELS instead of
-    fitting it again (the result is the same); its time includes ELS's.
+    fitting it again (the result is the same); its time includes ELS's. The
+    dict follows the order of ``algorithms``.
     """
     fitted = {}
     # The problems come from the package's generators: finite by construction,
@@ -186,7 +187,8 @@ def fit_algorithms(X, y, n_nonzero_coefs, algorithms, *, sea_max_iter):
     ):
         # Hitting an iteration cap is an outcome the sweep records, not an error.
         warnings.simplefilter("ignore", ConvergenceWarning)
-        for name in algorithms:
+        # SEA-ELS last, so that it can reuse ELS (a stable sort keeps the rest).
+        for name in sorted(algorithms, key=lambda name: name == "SEA-ELS"):
             estimator = make_estimator(name, n_nonzero_coefs, sea_max_iter=sea_max_iter)
             extra = 0.0
             if name == "SEA-ELS" and "ELS" in fitted:
@@ -196,8 +198,7 @@ def fit_algorithms(X, y, n_nonzero_coefs, algorithms, *, sea_max_iter):
             estimator.fit(X, y)
             fitted[name] = (estimator, time.perf_counter() - start + extra)
     return {
-        name: (np.ravel(estimator.coef_), seconds)
-        for name, (estimator, seconds) in fitted.items()
+        name: (np.ravel(fitted[name][0].coef_), fitted[name][1]) for name in algorithms
     }
 
 
