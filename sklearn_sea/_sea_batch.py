@@ -20,9 +20,12 @@ from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, validate_params
 
 from ._core import GRAM_MAX_BYTES, solve_normal_equations, top_k_rows
+from ._core._least_squares import _cholesky_solve
 from ._sea import DEFAULT_MAX_ITER
 
 _EPS = np.finfo(np.float64).eps
+#: Largest support size solved by numpy's stacked linear algebra.
+_STACKED_MAX_K = 32
 
 
 def _stacked_normal_equations(blocks, rhs):
@@ -33,6 +36,17 @@ def _stacked_normal_equations(blocks, rhs):
     problem, for the few rank-deficient systems).
     """
     n_systems, k = rhs.shape
+    if k > _STACKED_MAX_K:
+        # Larger systems: LAPACK on each, as sea does (numpy's stacked
+        # cholesky and solve cost twice as much per system from k ~ 40 on).
+        coef = np.empty_like(rhs)
+        owned = blocks.copy()
+        for i in range(n_systems):
+            solved = _cholesky_solve(owned[i], rhs[i], True)
+            coef[i] = (
+                solve_normal_equations(blocks[i], rhs[i]) if solved is None else solved
+            )
+        return coef
     diag_max = blocks.diagonal(axis1=1, axis2=2).max(axis=1)
     try:
         factors = np.linalg.cholesky(blocks)
@@ -67,7 +81,6 @@ def _sea_chunk(X, y, k, max_iter, tol):
     # A design shared by the batch has one Gram matrix.
     shared = X.shape[0] == 1
     gram_rows = np.matmul(X.transpose(0, 2, 1), X).reshape(-1, n_features)
-    gram_flat = gram_rows.reshape(-1)
     Aty = np.einsum("bmn,bm->bn", np.broadcast_to(X, (n_problems, *X.shape[1:])), y)
     y_sq = np.einsum("bm,bm->b", y, y)
     tol = np.broadcast_to(np.asarray(tol, dtype=np.float64), (n_problems,))
@@ -86,6 +99,9 @@ def _sea_chunk(X, y, k, max_iter, tol):
     best_support = np.zeros((n_problems, k), dtype=np.intp)
     best_coef = np.zeros((n_problems, k))
 
+    # Offset of row i of problem c in the flattened (c, k, n) row gathers.
+    row_start = (np.arange(n_problems * k) * n_features).reshape(n_problems, k, 1)
+
     def finish(rows):
         # Write the best iterate of the (compact) rows into the output.
         out = np.zeros((best_support[rows].shape[0], n_features))
@@ -98,20 +114,26 @@ def _sea_chunk(X, y, k, max_iter, tol):
         # A problem whose support did not change keeps its refit, its
         # residual and its step: only the changed ones are solved.
         idx = np.flatnonzero(changed)
-        if idx.shape[0]:
-            S = new_support[idx]
-            support[idx] = S
+        n_changed = idx.shape[0]
+        if n_changed:
+            # Every problem moving (the common case) needs no fancy indexing.
+            every = n_changed == origin.shape[0]
+            at = slice(None) if every else idx
+            S = new_support if every else new_support[idx]
+            support[at] = S
             # Row of G (in the stacked Gram rows) of every support index.
-            gram_row = S if shared else origin[idx, None] * n_features + S
+            gram_row = S if shared else origin[at, None] * n_features + S
             rows = gram_rows.take(gram_row, axis=0)  # (c, k, n)
-            blocks = gram_flat.take(gram_row[:, :, None] * n_features + S[:, None, :])
+            # The k x k blocks from the rows just gathered (in cache).
+            block_index = row_start[:n_changed] + S[:, None, :]
+            blocks = rows.reshape(-1).take(block_index)
             rhs = Aty.reshape(-1).take(idx[:, None] * n_features + S)
             coef = _stacked_normal_equations(blocks, rhs)
-            rss[idx] = np.maximum(
-                y_sq[origin[idx]] - np.einsum("ck,ck->c", rhs, coef), 0
-            )
-            move[idx] = np.matmul(coef[:, None, :], rows)[:, 0] - Aty[idx]
-            better = rss[idx] < best_rss[idx]
+            rss[at] = np.maximum(y_sq[origin[at]] - np.einsum("ck,ck->c", rhs, coef), 0)
+            step = np.matmul(coef[:, None, :], rows)[:, 0]
+            step -= Aty if every else Aty[idx]
+            move[at] = step
+            better = rss[at] < best_rss[at]
             improved = idx[better]
             best_rss[improved] = rss[improved]
             best_support[improved] = S[better]
