@@ -37,7 +37,13 @@ def require_matplotlib():
 
 
 def _style(index):
-    return {"marker": _MARKERS[index % len(_MARKERS)], "markersize": 4}
+    # Alternate dashes so that algorithms with equal results (SEA-ELS and ELS
+    # often are) stay visible on top of each other.
+    return {
+        "marker": _MARKERS[index % len(_MARKERS)],
+        "markersize": 4,
+        "linestyle": "--" if index % 2 else "-",
+    }
 
 
 def _save(fig, path):
