@@ -92,13 +92,17 @@ def fit_all(X, y):
 # Mean support distance over a few problems
 # -----------------------------------------
 # Each seed draws a new spike train; all algorithms see the same problems.
+# On these three problems SEA from zero misses the fewest spikes, ELS and SEA
+# started from ELS come next, and the greedy and thresholding algorithms
+# miss about half of them.
 seeds = range(3)
 distances = {}
-problems = []
+results = []
 for seed in seeds:
     X, y, coef = make_spike_deconvolution(n_features, k, width=3.0, random_state=seed)
-    problems.append((X, y, coef))
-    for name, estimate in fit_all(X, y).items():
+    estimates = fit_all(X, y)
+    results.append((y, coef, estimates))
+    for name, estimate in estimates.items():
         distances.setdefault(name, []).append(support_distance(coef, estimate))
 
 mean_distance = {name: np.mean(d) for name, d in distances.items()}
@@ -122,8 +126,7 @@ fig.tight_layout()
 # the Lasso. Close spikes blur into a single bump of the observation, which
 # a greedy algorithm explains by one spike in the middle; exploring supports
 # lets SEA separate them.
-X, y, coef = problems[0]
-estimates = fit_all(X, y)
+y, coef, estimates = results[0]
 support = np.flatnonzero(coef)
 window = 80
 counts = [np.count_nonzero((support >= s) & (support < s + window)) for s in support]
