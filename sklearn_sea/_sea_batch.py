@@ -19,11 +19,19 @@ import numpy as np
 from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, validate_params
 
-from ._core import GRAM_MAX_BYTES, solve_normal_equations, top_k_rows
+from ._core import (
+    GRAM_MAX_BYTES,
+    GramDesign,
+    SupportLeastSquares,
+    solve_normal_equations,
+    top_k_rows,
+)
 from ._core._least_squares import _cholesky_solve
-from ._sea import DEFAULT_MAX_ITER
+from ._sea import DEFAULT_MAX_ITER, _sea
 
 _EPS = np.finfo(np.float64).eps
+#: Running problems below which the batch hands over to the single kernel.
+_HANDOFF = 2
 #: Largest support size solved by numpy's stacked linear algebra.
 _STACKED_MAX_K = 32
 
@@ -109,6 +117,30 @@ def _sea_chunk(X, y, k, max_iter, tol):
         coef_out[origin[rows]] = out
 
     for t in range(max_iter):
+        if (
+            origin.shape[0] <= _HANDOFF
+            and t > 0
+            # The kernel's warm start is the top-k of a vector with k nonzeros.
+            and np.all(np.count_nonzero(exploration, axis=1) >= k)
+        ):
+            # A few problems left: the single-problem kernel (with its caches
+            # and steady-support skips) is cheaper than a batch iteration.
+            finish(slice(None))
+            for i, problem in enumerate(origin):
+                start = problem * n_features
+                gram = gram_rows if shared else gram_rows[start : start + n_features]
+                result = _sea(
+                    SupportLeastSquares(GramDesign(gram), Aty[i], y_sq[problem]),
+                    k,
+                    max_iter=max_iter - t,
+                    step_size=1.0,
+                    coef_init=exploration[i],
+                    tol=tol[problem],
+                )
+                n_iter_out[problem] = t + result.n_iter
+                if 2 * result.loss_curve[result.best_iter] < best_rss[i]:
+                    coef_out[problem] = result.coef
+            return coef_out, n_iter_out
         new_support = top_k_rows(exploration, k)
         changed = np.any(new_support != support, axis=1)
         # A problem whose support did not change keeps its refit, its
@@ -191,7 +223,14 @@ def sea_batch(
     once per batch instead of once per problem. Meant for experiments that
     solve many small dense problems of one shape (phase transitions,
     Monte-Carlo runs); the Gram matrices of the batch are formed, by chunks
-    of at most ``GRAM_MAX_BYTES`` (256 MiB).
+    of at most ``GRAM_MAX_BYTES`` (256 MiB). When two problems or fewer are
+    still running, they are finished by the single-problem kernel.
+
+    Batching pays when the overhead dominates, i.e. for small problems
+    (``benchmarks/README.md``: about 1.3x the throughput of :func:`sea` in a
+    loop at ``n_features=100``); at ``n_features=500`` and supports of tens
+    of indices the arithmetic dominates and a loop over :func:`sea` is as
+    fast or faster.
 
     Parameters
     ----------
