@@ -65,10 +65,12 @@ fig, ax = plt.subplots(figsize=(6, 3.5))
 ax.plot(loss, color="tab:gray", linewidth=1, label="objective of support $t$")
 ax.plot(np.minimum.accumulate(loss), color="tab:red", label="best so far")
 ax.axhline(loss[0], color="k", linestyle=":", label="Lasso support")
+# SEA also visits much worse supports on its way; zoom on the best ones.
+ax.set_ylim(0.98 * loss.min(), 1.1 * loss[0])
 ax.set_xlabel("SEA iteration")
 ax.set_ylabel(r"$\frac{1}{2}\|y - X w_t - b_t\|^2$")
 ax.set_title(f"SEA started from LassoCV, k = {k}")
-ax.legend()
+ax.legend(loc="upper right")
 fig.tight_layout()
 
 # %%
