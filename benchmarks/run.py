@@ -17,11 +17,12 @@ stable figures):
    matrix.
 3. batch: a phase-transition sweep (problems of the paper's law on a grid of
    ``m/n`` and ``k/m``, early stop at an exact fit) solved problem by problem
-   with ``sea`` and all at once with ``sea_batch``, in problems per second.
+   with ``sea`` and all at once with ``sea_batch``, in problems per second, at
+   ``n_features`` = 100, 200 and 500 (``--batch-features``).
 
 Run from the repository root::
 
-    python benchmarks/run.py               # about 2 minutes on 2 cores
+    python benchmarks/run.py               # about 40 s on 2 cores
     python benchmarks/run.py --repeats 3 --skip-sparse
 """
 
@@ -277,8 +278,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="timed runs (median)")
     parser.add_argument("--noise", type=float, default=0.01, help="noisy dense case")
-    parser.add_argument("--batch-features", type=int, default=200)
-    parser.add_argument("--batch-runs", type=int, default=20)
+    parser.add_argument(
+        "--batch-features", type=int, nargs="+", default=[100, 200, 500]
+    )
+    parser.add_argument(
+        "--batch-problems", type=int, default=120, help="problems per sweep"
+    )
     parser.add_argument("--batch-max-iter", type=int, default=1000)
     parser.add_argument("--skip-sparse", action="store_true")
     parser.add_argument("--skip-batch", action="store_true")
@@ -291,12 +296,10 @@ def main(argv=None):
         if not args.skip_sparse:
             sparse(args.repeats)
         if not args.skip_batch:
-            batch(
-                args.batch_features,
-                args.batch_runs,
-                args.batch_max_iter,
-                args.repeats,
-            )
+            # Larger problems take longer: fewer runs keep each sweep short.
+            for n_features in args.batch_features:
+                runs = max(args.batch_problems * 100 // (6 * n_features), 2)
+                batch(n_features, runs, args.batch_max_iter, args.repeats)
 
 
 if __name__ == "__main__":

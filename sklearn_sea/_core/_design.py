@@ -124,7 +124,7 @@ class OperatorDesign:
         self._block = None
 
     def columns(self, support):
-        """``A[:, support]`` as a dense array, from the column cache."""
+        """``A[:, support]`` as a dense read-only array, from the column cache."""
         key = support.tobytes()
         if key == self._block_key:
             return self._block
@@ -140,7 +140,9 @@ class OperatorDesign:
         out = np.empty((self.n_samples, support.shape[0]), dtype=self.dtype)
         for position, j in enumerate(support.tolist()):
             out[:, position] = cache[j]
-        # Block and product on the same support come in a row: keep the last.
+        # Block and product on the same support come in a row: keep the last
+        # (read-only, since later calls return this very array).
+        out.flags.writeable = False
         self._block_key, self._block = key, out
         return out
 
