@@ -32,6 +32,10 @@ from ._sea import DEFAULT_MAX_ITER, _sea
 _EPS = np.finfo(np.float64).eps
 #: Running problems below which the batch hands over to the single kernel.
 _HANDOFF = 2
+#: Largest ``k * n_features`` solved by the vectorised iterations; above it
+#: the arithmetic dominates and problems run one by one (measured crossover,
+#: see ``benchmarks/README.md``).
+_VECTORISED_MAX_WORK = 4096
 #: Largest support size solved by numpy's stacked linear algebra.
 _STACKED_MAX_K = 32
 
@@ -74,6 +78,24 @@ def _stacked_normal_equations(blocks, rhs):
             :, :, 0
         ]
     return coef
+
+
+def _sea_each(X, y, k, max_iter, tol):
+    """SEA (zero start) problem by problem with the single-problem kernel."""
+    gram = X[0].T @ X[0]  # a chunk of one problem, or a shared design
+    coef = np.empty((y.shape[0], X.shape[2]))
+    n_iter = np.empty(y.shape[0], dtype=np.intp)
+    tol = np.broadcast_to(np.asarray(tol, dtype=np.float64), (y.shape[0],))
+    for i in range(y.shape[0]):
+        result = _sea(
+            SupportLeastSquares(GramDesign(gram), X[0].T @ y[i], y[i] @ y[i]),
+            k,
+            max_iter=max_iter,
+            step_size=1.0,
+            tol=tol[i],
+        )
+        coef[i], n_iter[i] = result.coef, result.n_iter
+    return coef, n_iter
 
 
 def _sea_chunk(X, y, k, max_iter, tol):
@@ -306,11 +328,16 @@ def sea_batch(
     n_features = X.shape[2]
     k = min(n_nonzero_coefs, n_features)
 
-    chunk = max(GRAM_MAX_BYTES // (8 * n_features**2), 1)
+    if k * n_features > _VECTORISED_MAX_WORK:
+        # Large problems: the arithmetic dominates the per-call overhead, and
+        # one problem at a time keeps its Gram matrix in cache.
+        chunk, solve_chunk = n_problems if X.shape[0] == 1 else 1, _sea_each
+    else:
+        chunk, solve_chunk = max(GRAM_MAX_BYTES // (8 * n_features**2), 1), _sea_chunk
     coefs, n_iters = [], []
     for start in range(0, n_problems, chunk):
         part = slice(start, start + chunk)
-        coef, n_iter = _sea_chunk(
+        coef, n_iter = solve_chunk(
             X if X.shape[0] == 1 else X[part],
             y[part],
             k,

@@ -278,6 +278,22 @@ def test_sea_batch_chunks_by_memory(monkeypatch):
     np.testing.assert_allclose(chunked, whole, rtol=1e-9, atol=1e-12)
 
 
+@pytest.mark.parametrize("shared", [False, True])
+def test_sea_batch_one_by_one_path(monkeypatch, shared):
+    from sklearn_sea import _sea_batch
+
+    X, y = batch_of_problems(n_problems=4, noise=0.05)
+    if shared:
+        X = X[0]
+    expected = sea_batch(X, y, n_nonzero_coefs=10, max_iter=50)
+    # Every problem counts as large: they run one by one.
+    monkeypatch.setattr(_sea_batch, "_VECTORISED_MAX_WORK", 0)
+    coef, n_iter = sea_batch(X, y, n_nonzero_coefs=10, max_iter=50, return_n_iter=True)
+    np.testing.assert_array_equal(n_iter, 50)
+    np.testing.assert_array_equal(coef != 0, expected != 0)
+    np.testing.assert_allclose(coef, expected, rtol=1e-9, atol=1e-12)
+
+
 def test_sea_batch_bad_input():
     X, y = batch_of_problems(n_problems=3)
     with pytest.raises(ValueError, match="X has shape"):
