@@ -70,9 +70,14 @@ def timed(function):
 
 
 def medians(functions, repeats):
-    """Median time of each function, the runs of all of them interleaved."""
+    """Median time of each function, the runs of all of them interleaved.
+
+    Each function runs once untimed first (imports, first-call allocations).
+    Interleaving means every timed run follows the other functions, so none
+    is favoured by a cache the previous run of itself left warm.
+    """
     times = {name: [] for name in functions}
-    outputs = {}
+    outputs = {name: function() for name, function in functions.items()}
     for _ in range(repeats):
         for name, function in functions.items():
             elapsed, outputs[name] = timed(function)
