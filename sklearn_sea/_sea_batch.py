@@ -248,11 +248,11 @@ def sea_batch(
     of at most ``GRAM_MAX_BYTES`` (256 MiB). When two problems or fewer are
     still running, they are finished by the single-problem kernel.
 
-    Batching pays when the overhead dominates, i.e. for small problems
-    (``benchmarks/README.md``: about 1.3x the throughput of :func:`sea` in a
-    loop at ``n_features=100``); at ``n_features=500`` and supports of tens
-    of indices the arithmetic dominates and a loop over :func:`sea` is as
-    fast or faster.
+    Batching pays when the per-call overhead dominates, i.e. for small
+    problems (``benchmarks/README.md``: 1.4x the throughput of :func:`sea` in
+    a loop at ``n_features=100``). Problems with ``k * n_features`` above
+    4096 are arithmetic-bound and run one by one with the single-problem
+    kernel, which was measured faster there.
 
     Parameters
     ----------
