@@ -73,13 +73,13 @@ class OMPRegressor(BaseKSparseRegressor):
         or the remaining features are dependent on the selected ones).
     best_iter_ : int or ndarray of shape (n_targets,)
         Index of the returned step in ``loss_curve_`` (the last one).
-    loss_curve_ : ndarray of shape (n_iter_,) or list of such arrays
+    loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays
         Objective ``1/2 ||y - X w - b||^2`` (weighted) after each step.
     n_supports_explored_ : int or ndarray of shape (n_targets,)
         Number of supports on which least squares was solved (one per step).
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -160,7 +160,7 @@ class OMPRRegressor(_GradientStepMixin, BaseKSparseRegressor):
         Number of supports evaluated (OMP's is iteration 0).
     best_iter_ : int or ndarray of shape (n_targets,)
         Iteration at which the returned support was found.
-    loss_curve_ : ndarray of shape (n_iter_,) or list of such arrays
+    loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays
         Objective ``1/2 ||y - X w_t - b_t||^2`` (weighted) at each iteration.
     n_supports_explored_ : int or ndarray of shape (n_targets,)
         Number of distinct supports visited.
@@ -168,7 +168,7 @@ class OMPRRegressor(_GradientStepMixin, BaseKSparseRegressor):
         Step used, in units of the normalised problem.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -263,14 +263,14 @@ class ELSRegressor(BaseKSparseRegressor):
         Number of supports visited: OMP's plus one per swap.
     best_iter_ : int or ndarray of shape (n_targets,)
         Index of the returned support in ``loss_curve_`` (the last one).
-    loss_curve_ : ndarray of shape (n_iter_,) or list of such arrays
+    loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays
         Objective ``1/2 ||y - X w_t - b_t||^2`` (weighted) after each swap.
     n_supports_explored_ : int or ndarray of shape (n_targets,)
         Number of supports on which least squares was solved: OMP's, one per
         swap and at most one rejected refit (scoring the swaps solves none).
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -374,7 +374,7 @@ class IHTRegressor(_GradientStepMixin, BaseKSparseRegressor):
         Number of iterations run.
     best_iter_ : int or ndarray of shape (n_targets,)
         Index of the returned iterate in ``loss_curve_`` (the last one).
-    loss_curve_ : ndarray of shape (n_iter_,) or list of such arrays
+    loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays
         Objective ``1/2 ||y - X w_t - b_t||^2`` (weighted) at each iteration.
     n_supports_explored_ : int or ndarray of shape (n_targets,)
         Number of distinct supports visited (IHT solves no least squares).
@@ -382,7 +382,7 @@ class IHTRegressor(_GradientStepMixin, BaseKSparseRegressor):
         Step used, in units of the normalised problem.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -478,7 +478,7 @@ class HTPRegressor(_GradientStepMixin, BaseKSparseRegressor):
         Number of supports evaluated.
     best_iter_ : int or ndarray of shape (n_targets,)
         Iteration at which the returned support was found.
-    loss_curve_ : ndarray of shape (n_iter_,) or list of such arrays
+    loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays
         Objective ``1/2 ||y - X w_t - b_t||^2`` (weighted) at each iteration.
     n_supports_explored_ : int or ndarray of shape (n_targets,)
         Number of distinct supports visited.
@@ -486,7 +486,7 @@ class HTPRegressor(_GradientStepMixin, BaseKSparseRegressor):
         Step used, in units of the normalised problem.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -574,14 +574,14 @@ class CoSaMPRegressor(BaseKSparseRegressor):
         Number of iterations run.
     best_iter_ : int or ndarray of shape (n_targets,)
         Iteration of the returned iterate.
-    loss_curve_ : ndarray of shape (n_iter_,) or list of such arrays
+    loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays
         Objective ``1/2 ||y - X w_t - b_t||^2`` (weighted) at each iteration.
     n_supports_explored_ : int or ndarray of shape (n_targets,)
         Number of distinct supports (merged ones included) on which least
         squares was solved.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -667,14 +667,14 @@ class SPRegressor(BaseKSparseRegressor):
         Number of supports evaluated.
     best_iter_ : int or ndarray of shape (n_targets,)
         Iteration at which the returned support was found.
-    loss_curve_ : ndarray of shape (n_iter_,) or list of such arrays
+    loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays
         Objective ``1/2 ||y - X w_t - b_t||^2`` (weighted) at each iteration.
     n_supports_explored_ : int or ndarray of shape (n_targets,)
         Number of distinct supports (merged ones included) on which least
         squares was solved.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also

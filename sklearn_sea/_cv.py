@@ -195,7 +195,7 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
         The selected number of nonzero coefficients.
     max_n_nonzero_coefs_ : int
         Largest k tried, after defaulting and clipping.
-    mse_path_ : ndarray of shape (max_n_nonzero_coefs_, n_folds)
+    mse_path_ : ndarray of shape (`max_n_nonzero_coefs_`, n_folds)
         Held-out mean squared error (weighted by ``sample_weight``, averaged
         over targets) of each k and fold; row ``j`` is ``k = j + 1``. The
         layout of :class:`~sklearn.linear_model.LassoCV`'s ``mse_path_``. A
@@ -214,13 +214,13 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
         Number of SEA iterations of the refit.
     best_iter_ : int or ndarray of shape (n_targets,)
         Iteration of the refit at which the returned support was found.
-    loss_curve_ : ndarray of shape (n_iter_,) or list of such arrays
+    loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays
         Objective per iteration of the refit.
     n_supports_explored_ : int or ndarray of shape (n_targets,)
         Number of distinct supports the refit visited.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also

@@ -107,7 +107,7 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     best_iter_ : int or ndarray of shape (n_targets,)
         Iteration at which the selected support was found; 0 means that SEA
         found nothing better than the estimator's own support.
-    loss_curve_ : ndarray of shape (n_iter_,) or list of such arrays
+    loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays
         SEA's objective ``1/2 ||y - X w_t - b_t||^2`` (weighted) per
         iteration; ``loss_curve_[0]`` is the objective of the least-squares
         refit on the estimator's support.
@@ -115,7 +115,7 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         Number of distinct supports SEA visited.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
