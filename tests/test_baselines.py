@@ -269,7 +269,12 @@ def test_ompr_never_worse_than_omp_and_stops_at_its_fixed_point(seed):
     A, y, _ = noisy_problem(seed, m=24, n=40, k=5, noise=0.3)
     ompr = OMPRRegressor(5, fit_intercept=False).fit(A, y)
     omp = OMPRegressor(5, fit_intercept=False).fit(A, y)
+    # OMPR starts from OMP's support (its iteration 0 is OMP's fit) ...
+    assert ompr.loss_curve_[0] == pytest.approx(0.5 * rss(A, y, omp.coef_), rel=1e-9)
+    # ... and returns its best support, so it never ends worse than OMP.
     assert rss(A, y, ompr.coef_) <= rss(A, y, omp.coef_) * (1 + 1e-12)
+    if ompr.best_iter_ > 0:
+        assert rss(A, y, ompr.coef_) < rss(A, y, omp.coef_)
     if ompr.best_iter_ == ompr.n_iter_ - 1:
         # A fixed point: no outside correlation beats the smallest coefficient
         # (unit columns: the normalised problem differs by a target scale).
@@ -277,6 +282,16 @@ def test_ompr_never_worse_than_omp_and_stops_at_its_fixed_point(seed):
         corr = np.abs(A.T @ (y - A @ ompr.coef_))
         corr[S] = 0
         assert corr.max() <= np.abs(ompr.coef_[S]).min() * (1 + 1e-9)
+
+
+def test_ompr_can_improve_on_omp():
+    # The comparison above is not vacuous: on this problem OMP's support is
+    # not a fixed point of OMPR's rule and the replacement lowers the residual.
+    A, y, _ = noisy_problem(5, m=24, n=40, k=5, noise=0.3)
+    ompr = OMPRRegressor(5, fit_intercept=False).fit(A, y)
+    omp = OMPRegressor(5, fit_intercept=False).fit(A, y)
+    assert ompr.best_iter_ > 0
+    assert rss(A, y, ompr.coef_) < 0.99 * rss(A, y, omp.coef_)
 
 
 def test_ompr_fixed_points_need_not_be_swap_optimal():
