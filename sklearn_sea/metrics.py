@@ -1,9 +1,11 @@
 """Support-recovery metrics.
 
-The estimated support of ``coef_pred`` is always its ``k`` largest entries in
-magnitude, where ``k`` is the number of nonzeros of ``coef_true``: this
-matches the sparse-recovery literature and makes the metrics meaningful for
-dense estimates (Lasso, least squares) as well as for k-sparse ones.
+The estimated support of ``coef_pred`` is its ``k`` largest entries in
+magnitude *among its nonzero entries*, where ``k`` is the number of nonzeros
+of ``coef_true``. For dense estimates (Lasso, least squares) this is the
+top-``k`` rule of the sparse-recovery literature; an estimate with fewer than
+``k`` nonzeros has a smaller estimated support and is charged for every true
+index it misses: a zero entry is never credited as a recovered index.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -14,16 +16,56 @@ from sklearn.utils._param_validation import validate_params
 
 from ._core import top_k
 
+__all__ = ["exact_support_recovery", "make_support_scorer", "support_distance"]
+
+
+def _check_coef(coef, name):
+    """A finite, non-empty 1-D float64 vector; errors name ``name``.
+
+    Messages are one line and never print the array (scikit-learn's complex
+    check appends the whole array to its message).
+    """
+    try:
+        is_complex = np.iscomplexobj(coef)
+    except (ValueError, TypeError):  # ragged or odd input: check_array says why
+        is_complex = False
+    if is_complex:
+        raise ValueError(f"Invalid {name}: complex data not supported.")
+    try:
+        coef = check_array(
+            coef,
+            ensure_2d=False,
+            ensure_min_samples=0,
+            dtype=np.float64,
+            input_name=name,
+        )
+    except (ValueError, TypeError) as exc:
+        message = str(exc).strip().split("\n")[0]
+        if name not in message:
+            message = f"Invalid {name}: {message}"
+        raise type(exc)(message) from None
+    if coef.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array; got shape {coef.shape}.")
+    if coef.shape[0] == 0:
+        raise ValueError(f"{name} is empty; expected at least one coefficient.")
+    return coef
+
 
 def _check_coef_pair(coef_true, coef_pred):
-    coef_true = check_array(coef_true, ensure_2d=False, input_name="coef_true")
-    coef_pred = check_array(coef_pred, ensure_2d=False, input_name="coef_pred")
-    if coef_true.ndim != 1 or coef_pred.shape != coef_true.shape:
+    coef_true = _check_coef(coef_true, "coef_true")
+    coef_pred = _check_coef(coef_pred, "coef_pred")
+    if coef_pred.shape != coef_true.shape:
         raise ValueError(
-            "coef_true and coef_pred must be 1-D arrays of the same length; got "
-            f"shapes {coef_true.shape} and {coef_pred.shape}."
+            "coef_true and coef_pred must have the same length; got "
+            f"{coef_true.shape[0]} and {coef_pred.shape[0]}."
         )
     return coef_true, coef_pred
+
+
+def _estimated_support(coef_pred, k):
+    """The ``k`` largest ``|coef_pred|`` among its nonzeros (ties: lowest index)."""
+    support = top_k(coef_pred, k)
+    return support[coef_pred[support] != 0]
 
 
 @validate_params(
@@ -34,20 +76,29 @@ def support_distance(coef_true, coef_pred):
     """Number of true support indices missed by the estimate.
 
     ``k - |S* intersect S_hat|``, with ``S*`` the nonzeros of ``coef_true``
-    (``k`` of them) and ``S_hat`` the ``k`` largest ``|coef_pred|`` (ties to
-    the lowest index).
+    (``k`` of them) and ``S_hat`` the ``k`` largest ``|coef_pred|`` among the
+    nonzero entries of ``coef_pred`` (ties to the lowest index). An estimate
+    with fewer than ``k`` nonzeros has fewer than ``k`` estimated indices: a
+    zero entry never counts as recovered.
 
     Parameters
     ----------
     coef_true : array-like of shape (n_features,)
-        True coefficients.
+        True coefficients: finite, real, non-empty.
     coef_pred : array-like of shape (n_features,)
-        Estimated coefficients.
+        Estimated coefficients, of the same length.
 
     Returns
     -------
     distance : int
-        Between 0 (exact support recovery) and ``k``.
+        Between 0 (exact support recovery) and ``k``; 0 when ``coef_true``
+        is all zero.
+
+    Raises
+    ------
+    ValueError
+        Naming ``coef_true`` or ``coef_pred`` when it is not a finite, real,
+        non-empty 1-D array, or when their lengths differ.
 
     Examples
     --------
@@ -56,10 +107,12 @@ def support_distance(coef_true, coef_pred):
     0
     >>> support_distance([0, 1.5, 0, -2], [3.0, 1.0, 0, 0])
     1
+    >>> support_distance([1.0, 0, 2.0], [0, 0, 2.0])  # the zero is not credited
+    1
     """
     coef_true, coef_pred = _check_coef_pair(coef_true, coef_pred)
     true_support = np.flatnonzero(coef_true)
-    estimated = top_k(coef_pred, true_support.shape[0])
+    estimated = _estimated_support(coef_pred, true_support.shape[0])
     return int(true_support.shape[0] - np.intersect1d(true_support, estimated).shape[0])
 
 
@@ -70,12 +123,15 @@ def support_distance(coef_true, coef_pred):
 def exact_support_recovery(coef_true, coef_pred):
     """Whether the ``k`` largest ``|coef_pred|`` are exactly the true support.
 
+    Only nonzero entries of ``coef_pred`` count (see :func:`support_distance`):
+    an estimate with fewer nonzeros than ``coef_true`` never recovers it.
+
     Parameters
     ----------
     coef_true : array-like of shape (n_features,)
-        True coefficients with ``k`` nonzeros.
+        True coefficients with ``k`` nonzeros: finite, real, non-empty.
     coef_pred : array-like of shape (n_features,)
-        Estimated coefficients.
+        Estimated coefficients, of the same length.
 
     Returns
     -------
@@ -86,10 +142,13 @@ def exact_support_recovery(coef_true, coef_pred):
     >>> from sklearn_sea.metrics import exact_support_recovery
     >>> exact_support_recovery([0, 1, 0, 2], [0, 0.9, 0.01, 2.2])
     True
+    >>> exact_support_recovery([1, 0, 2], [0, 0, 2])
+    False
     """
     return support_distance(coef_true, coef_pred) == 0
 
 
+@validate_params({"coef_true": ["array-like"]}, prefer_skip_nested_validation=True)
 def make_support_scorer(coef_true):
     """Scorer ``(estimator, X, y) -> -support_distance(coef_true, estimator.coef_)``.
 
@@ -99,7 +158,7 @@ def make_support_scorer(coef_true):
     Parameters
     ----------
     coef_true : array-like of shape (n_features,)
-        True coefficients.
+        True coefficients, validated as in :func:`support_distance`.
 
     Returns
     -------
@@ -116,7 +175,7 @@ def make_support_scorer(coef_true):
     >>> cross_val_score(SEARegressor(8), X, y, scoring=scorer, cv=3).tolist()
     [0.0, 0.0, 0.0]
     """
-    coef_true = check_array(coef_true, ensure_2d=False, input_name="coef_true")
+    coef_true = _check_coef(coef_true, "coef_true")
 
     def scorer(estimator, X, y):
         return -float(support_distance(coef_true, np.ravel(estimator.coef_)))
