@@ -2,13 +2,19 @@
 
 The whole public API:
 
-- :class:`SEARegressor` and the function :func:`sea`;
+- :class:`SEARegressor`, the function :func:`sea`, and :func:`sea_batch` for
+  many problems of one shape at once;
 - baselines with the same interface: :class:`OMPRegressor`, :class:`OMPRRegressor`,
   :class:`ELSRegressor`, :class:`IHTRegressor`, :class:`HTPRegressor`,
   :class:`CoSaMPRegressor`, :class:`SPRegressor`;
 - :class:`SEASelector` (SEA after any sparse estimator) and :class:`SEARegressorCV`;
-- :mod:`sklearn_sea.datasets`: problem generators;
-- :mod:`sklearn_sea.metrics`: support-recovery metrics and scorers.
+- :class:`BinaryHeavisideRegressor`: a binary-weight Heaviside network trained
+  with the straight-through estimator;
+- :mod:`sklearn_sea.datasets`: problem generators (k-sparse recovery and
+  binary teachers);
+- :mod:`sklearn_sea.metrics`: support-recovery metrics and scorers;
+- :mod:`sklearn_sea.experiments`: the papers' experiments as functions
+  returning tables (run them with the ``sklearn-sea`` command line).
 """
 
 # SPDX-License-Identifier: BSD-3-Clause

@@ -1,4 +1,4 @@
-"""Generators of k-sparse recovery problems (and, later, binary teachers)."""
+"""Generators of k-sparse recovery problems and of binary-teacher problems."""
 
 # SPDX-License-Identifier: BSD-3-Clause
 
