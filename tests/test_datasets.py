@@ -1,7 +1,13 @@
+import warnings
+
 import numpy as np
 import pytest
 
-from sklearn_sea.datasets import make_compressed_sensing, make_spike_deconvolution
+from sklearn_sea.datasets import (
+    gaussian_convolution_matrix,
+    make_compressed_sensing,
+    make_spike_deconvolution,
+)
 
 
 @pytest.mark.parametrize("make", [make_compressed_sensing, make_spike_deconvolution])
@@ -48,3 +54,37 @@ def test_generators_reject_bad_parameters(make):
         make(n_features=5, n_nonzero_coefs=10)
     with pytest.raises(ValueError, match="noise"):
         make(noise=-1.0)
+
+
+@pytest.mark.parametrize(
+    "n_features, width, match",
+    [
+        (5, 0.0, "'width' parameter"),
+        (5, np.nan, "'width' parameter"),
+        (5, np.inf, "'width' parameter"),
+        (5, -1.0, "'width' parameter"),
+        (5, "3", "'width' parameter"),
+        (5, None, "'width' parameter"),
+        (0, 1.0, "'n_features' parameter"),
+        (2.5, 1.0, "'n_features' parameter"),
+        ("5", 1.0, "'n_features' parameter"),
+    ],
+)
+def test_gaussian_convolution_matrix_rejects_bad_parameters(n_features, width, match):
+    with pytest.raises(ValueError, match=match):
+        gaussian_convolution_matrix(n_features, width)
+
+
+def test_gaussian_convolution_matrix_columns_and_limits():
+    X = gaussian_convolution_matrix(40, 1.5)
+    np.testing.assert_allclose(np.linalg.norm(X, axis=0), 1.0)
+    # Away from the borders, column j + 1 is column j shifted by one sample.
+    np.testing.assert_allclose(X[1:, 11:30], X[:-1, 10:29], rtol=0, atol=1e-12)
+    assert np.all(np.argmax(X, axis=0) == np.arange(40))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning at tiny widths
+        np.testing.assert_array_equal(gaussian_convolution_matrix(6, 1e-200), np.eye(6))
+        np.testing.assert_allclose(
+            gaussian_convolution_matrix(6, 1e200), np.full((6, 6), 6**-0.5)
+        )
+    np.testing.assert_array_equal(gaussian_convolution_matrix(1, 3.0), [[1.0]])

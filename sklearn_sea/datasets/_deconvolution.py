@@ -11,15 +11,61 @@ from sklearn.utils._param_validation import Interval, validate_params
 from ._compressed_sensing import add_noise, sample_sparse_coef
 
 
+@validate_params(
+    {
+        "n_features": [Interval(Integral, 1, None, closed="left")],
+        "width": [Interval(Real, 0, None, closed="neither")],
+    },
+    prefer_skip_nested_validation=True,
+)
 def gaussian_convolution_matrix(n_features, width):
     """``n x n`` matrix of the convolution with a Gaussian of std ``width``.
 
     Column ``j`` is the filter centred on sample ``j``, cut at the borders
     (no wrap-around), then normalised to unit norm.
+
+    Parameters
+    ----------
+    n_features : int
+        Signal length ``n`` (the matrix is ``n x n``), at least 1.
+    width : float
+        Standard deviation of the Gaussian filter, in samples: positive and
+        finite. A width far below one sample gives the identity (no overflow
+        warning), a huge width nearly constant columns ``1/sqrt(n)``.
+
+    Returns
+    -------
+    X : ndarray of shape (n_features, n_features)
+        Convolution matrix with unit-norm columns.
+
+    Raises
+    ------
+    InvalidParameterError
+        A ``ValueError`` naming ``n_features`` or ``width`` when it is out of
+        range (``width`` zero, negative, infinite or NaN) or of the wrong
+        type.
+
+    Examples
+    --------
+    >>> from sklearn_sea.datasets import gaussian_convolution_matrix
+    >>> X = gaussian_convolution_matrix(5, width=1.0)
+    >>> X.shape
+    (5, 5)
+    >>> np.allclose(np.linalg.norm(X, axis=0), 1.0)
+    True
+    >>> np.round(X[:, 2], 3)  # the filter centred on sample 2
+    array([0.102, 0.456, 0.751, 0.456, 0.102])
+    >>> gaussian_convolution_matrix(5, width=0.0)
+    Traceback (most recent call last):
+        ...
+    sklearn.utils._param_validation.InvalidParameterError: The 'width' parameter ...
     """
     positions = np.arange(n_features)
     offsets = positions[:, None] - positions[None, :]
-    X = np.exp(-0.5 * (offsets / width) ** 2)
+    # A tiny width overflows the square to inf, whose exp(-inf) = 0 is the
+    # right limit (the identity): no warning for it.
+    with np.errstate(over="ignore"):
+        X = np.exp(-0.5 * (offsets / width) ** 2)
     X /= np.linalg.norm(X, axis=0)
     return X
 
