@@ -148,3 +148,36 @@ def test_input_law_and_normalisation_are_forwarded(distribution):
         reg = BinaryHeavisideRegressor(random_state=init_seed).fit(X, y)
         assert table["hamming"][run] == np.count_nonzero(reg.coef_ != coef)
         assert table["n_iter"][run] == reg.n_iter_
+
+
+def test_progress_bars_count_the_runs_and_leave_the_tables_unchanged(capsys):
+    kwargs = dict(patch_sizes=[6], n_samples=[10, 40], n_runs=2, random_state=1)
+    quiet = ste_sample_complexity(**kwargs)
+    capsys.readouterr()
+    shown = ste_sample_complexity(**kwargs, progress=True)
+    err = capsys.readouterr().err
+    assert "STE sample complexity [" in err and "4/4" in err
+    for name in quiet:
+        assert_array_equal(quiet[name], shown[name])
+
+    kwargs = dict(patch_size=6, n_samples=40, max_iter=20, n_runs=3)
+    quiet_trace, _ = ste_recurrence(**kwargs)
+    assert capsys.readouterr().err == ""
+    shown_trace, _ = ste_recurrence(**kwargs, progress=True)
+    err = capsys.readouterr().err
+    assert "STE recurrence [" in err and "3/3" in err
+    assert_array_equal(quiet_trace["hamming"], shown_trace["hamming"])
+
+
+def test_recurrence_with_several_patches_is_the_estimator_on_the_generator():
+    trace, _ = ste_recurrence(
+        patch_size=6, n_patches=3, n_samples=60, noise=0.2, max_iter=40, n_runs=1
+    )
+    base = np.random.RandomState(0).randint(np.iinfo(np.int32).max)
+    data_seed, init_seed = _task_seeds(base, 6, 60, 0)
+    X, y, coef = make_binary_teacher(60, 6, 3, noise=0.2, random_state=data_seed)
+    assert X.shape == (60, 18)
+    reg = BinaryHeavisideRegressor(
+        n_patches=3, max_iter=40, random_state=init_seed
+    ).fit(X, y)
+    assert_array_equal(trace["hamming"], reg.hamming_path(coef))

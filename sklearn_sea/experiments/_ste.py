@@ -21,6 +21,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 
 from .._binary_network import BinaryHeavisideRegressor, _recurrence_stats
 from ..datasets._binary_teacher import INPUT_DISTRIBUTIONS, make_binary_teacher
+from ._progress import ProgressBar, track
 
 #: Default grid of sample sizes, as exponents a in ``N = ceil(n ** a)``.
 #: It reaches past the ``n^2`` of the paper's sufficient condition.
@@ -82,6 +83,7 @@ def _sample_grid(patch_size, n_samples, exponents):
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
         "verbose": ["verbose"],
+        "progress": ["boolean"],
     },
     prefer_skip_nested_validation=True,
 )
@@ -99,6 +101,7 @@ def ste_sample_complexity(
     random_state=0,
     n_jobs=None,
     verbose=0,
+    progress=False,
 ):
     """Exact recovery of a binary teacher against the sample size.
 
@@ -136,6 +139,8 @@ def ste_sample_complexity(
         Parallel jobs (joblib semantics).
     verbose : int, default=0
         Verbosity of :class:`joblib.Parallel` (progress messages).
+    progress : bool, default=False
+        Show a progress bar on stderr, counting the runs.
 
     Returns
     -------
@@ -165,7 +170,7 @@ def ste_sample_complexity(
         for m in _sample_grid(int(n), n_samples, exponents)
         for run in range(n_runs)
     ]
-    rows = Parallel(n_jobs=n_jobs, verbose=verbose)(
+    results = Parallel(n_jobs=n_jobs, verbose=verbose, return_as="generator")(
         delayed(_recovery_run)(
             n,
             m,
@@ -177,6 +182,8 @@ def ste_sample_complexity(
         )
         for n, m, run in tasks
     )
+    with ProgressBar(len(tasks), "STE sample complexity", enabled=progress) as bar:
+        rows = list(track(results, bar))
     return _to_table(
         rows, ["patch_size", "n_samples", "run", "success", "hamming", "n_iter"]
     )
@@ -318,6 +325,7 @@ def _recurrence_run(
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
         "verbose": ["verbose"],
+        "progress": ["boolean"],
     },
     prefer_skip_nested_validation=True,
 )
@@ -333,6 +341,7 @@ def ste_recurrence(
     random_state=0,
     n_jobs=None,
     verbose=0,
+    progress=False,
 ):
     """Escapes from and returns to the teacher under label noise.
 
@@ -364,6 +373,8 @@ def ste_recurrence(
         Parallel jobs (joblib semantics).
     verbose : int, default=0
         Verbosity of :class:`joblib.Parallel`.
+    progress : bool, default=False
+        Show a progress bar on stderr, counting the runs.
 
     Returns
     -------
@@ -388,7 +399,7 @@ def ste_recurrence(
     """
     params = dict(estimator_params or {})
     base = _base_seed(random_state)
-    results = Parallel(n_jobs=n_jobs, verbose=verbose)(
+    results = Parallel(n_jobs=n_jobs, verbose=verbose, return_as="generator")(
         delayed(_recurrence_run)(
             run,
             patch_size=patch_size,
@@ -401,6 +412,8 @@ def ste_recurrence(
         )
         for run in range(n_runs)
     )
+    with ProgressBar(n_runs, "STE recurrence", enabled=progress) as bar:
+        results = list(track(results, bar))
     hamming = [h for h, _, _ in results]
     trace = {
         "run": np.concatenate([np.full(h.shape[0], r) for r, h in enumerate(hamming)]),
