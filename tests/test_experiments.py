@@ -383,3 +383,76 @@ def test_sea_els_reuses_els_and_keeps_the_requested_order():
     alone = fit_algorithms(X, y, 8, ["SEA-ELS"], sea_max_iter=40)
     assert list(both) == ["SEA-ELS", "OMP", "ELS"]
     np.testing.assert_array_equal(both["SEA-ELS"][0], alone["SEA-ELS"][0])
+
+
+def test_omp_is_scikit_learns_and_selects_omp_regressors_support():
+    from sklearn.linear_model import OrthogonalMatchingPursuit
+
+    from sklearn_sea import OMPRegressor
+    from sklearn_sea.datasets import make_spike_deconvolution
+    from sklearn_sea.experiments._sparse_recovery import fit_algorithms
+
+    reg = make_estimator("OMP", 7)
+    assert isinstance(reg, OrthogonalMatchingPursuit)
+    assert reg.n_nonzero_coefs == 7 and not reg.fit_intercept
+    for seed in range(3):
+        X, y, _ = make_spike_deconvolution(120, 7, random_state=seed)
+        coef, _ = fit_algorithms(X, y, 7, ["OMP"], sea_max_iter=10)["OMP"]
+        ours = OMPRegressor(7, fit_intercept=False).fit(X, y).coef_
+        np.testing.assert_array_equal(np.flatnonzero(coef), np.flatnonzero(ours))
+        np.testing.assert_allclose(coef, ours, rtol=1e-8, atol=1e-10)
+
+
+def test_deconvolution_sea_els_uses_the_warm_step():
+    from sklearn_sea import ELSRegressor, SEARegressor
+    from sklearn_sea.datasets import make_spike_deconvolution
+    from sklearn_sea.experiments._sparse_recovery import DECONVOLUTION_WARM_STEP
+    from sklearn_sea.metrics import support_distance
+
+    assert make_estimator("SEA-ELS", 3).step_size == "auto"  # phase transition
+    assert make_estimator("SEA-ELS", 3, sea_els_step=7.0).step_size == 7.0
+    kwargs = dict(n_features=150, n_nonzero_coefs=[12], n_runs=3, sea_max_iter=100)
+    default = deconvolution(algorithms=["SEA-ELS", "ELS"], **kwargs)
+    explicit = deconvolution(
+        algorithms=["SEA-ELS", "ELS"], warm_step=DECONVOLUTION_WARM_STEP, **kwargs
+    )
+    assert _without_times(default) == _without_times(explicit)
+    # The warm start is iteration 0: SEA-ELS never ends further than ELS's
+    # objective, and here not further from the true support either.
+    by_run = defaultdict(dict)
+    for row in default:
+        by_run[row["run"]][row["algorithm"]] = row["support_distance"]
+    assert all(run["SEA-ELS"] <= run["ELS"] for run in by_run.values())
+    for step in ("auto", 10.0):
+        rows = deconvolution(algorithms=["SEA-ELS"], warm_step=step, **kwargs)
+        for row in rows:
+            X, y, coef = make_spike_deconvolution(150, 12, random_state=row["seed"])
+            reg = SEARegressor(
+                12,
+                max_iter=100,
+                step_size=step,
+                init=ELSRegressor(12, fit_intercept=False),
+                fit_intercept=False,
+            ).fit(X, y)
+            assert row["support_distance"] == support_distance(coef, reg.coef_)
+    example = deconvolution_example(
+        n_features=150,
+        n_nonzero_coefs=12,
+        algorithms=["SEA-ELS"],
+        sea_max_iter=100,
+        warm_step=10.0,
+    )
+    assert example["support_distance"]["SEA-ELS"] == rows[0]["support_distance"]
+
+
+def test_algorithm_legend_names_scikit_learns_omp():
+    from sklearn_sea.experiments._sparse_recovery import (
+        algorithm_label,
+        algorithm_legend,
+    )
+
+    assert algorithm_label("OMP") == "OMP (scikit-learn)"
+    assert algorithm_label("SEA") == "SEA"
+    assert "scikit-learn's OrthogonalMatchingPursuit" in algorithm_legend(["OMP"])
+    assert algorithm_legend(["SEA"]) == "legend: all are sklearn_sea's estimators."
+    assert "step_size=auto" in algorithm_legend(["SEA-ELS"])

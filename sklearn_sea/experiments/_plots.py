@@ -10,6 +10,8 @@ directly: no pyplot state and no interactive backend are involved.
 
 import numpy as np
 
+from ._sparse_recovery import algorithm_label
+
 #: How to get the figures when matplotlib is missing.
 INSTALL_HINT = (
     'pip install "sklearn-sea[plots]" (or pip install matplotlib), then run the '
@@ -76,7 +78,7 @@ def plot_phase_transition(curves, path, *, title=None, level=0.95):
     ax = fig.add_subplot()
     for index, (name, points) in enumerate(curves.items()):
         zetas, rhos = np.array(points, dtype=float).T
-        ax.plot(zetas, rhos, label=name, **_style(index))
+        ax.plot(zetas, rhos, label=algorithm_label(name), **_style(index))
     ax.set_xlabel(r"$\zeta = m / n$")
     ax.set_ylabel(rf"$\rho = k / m$ recovered in $\geq {100 * level:g}\%$ of runs")
     ax.set_xlim(0, 1)
@@ -115,7 +117,7 @@ def plot_deconvolution(summary, path, *, title=None):
             [row["n_nonzero_coefs"] for row in rows],
             [row["mean_support_distance"] for row in rows],
             yerr=[row["sem"] for row in rows],
-            label=name,
+            label=algorithm_label(name),
             capsize=2,
             **_style(index),
         )
@@ -167,7 +169,9 @@ def plot_deconvolution_example(example, path, *, title=None):
         ax.plot(index[found], estimate[found], "C3x", ms=5, label="estimate")
         ax.axhline(0, color="k", lw=0.5)
         distance = example["support_distance"][name]
-        ax.set_title(f"{name} (support distance {distance})", fontsize="small")
+        ax.set_title(
+            f"{algorithm_label(name)} (support distance {distance})", fontsize="small"
+        )
     # Wild estimates (unstable least squares on coherent columns) run off the
     # panel rather than flatten the true spikes.
     limit = 1.3 * max(np.abs(truth).max(initial=0), np.abs(observed).max(initial=0))

@@ -29,7 +29,12 @@ from ..datasets import make_compressed_sensing, make_spike_deconvolution
 from ..metrics import support_distance
 from ._progress import ProgressBar, track
 
+#: Step of SEA-ELS in :func:`deconvolution` (see its ``warm_step``).
+DECONVOLUTION_WARM_STEP = 100.0
+
 #: The algorithms compared in the SEA paper's Figures 2 to 4, in legend order.
+#: "OMP" is scikit-learn's :class:`~sklearn.linear_model.OrthogonalMatchingPursuit`;
+#: the others are this package's estimators (see :func:`make_estimator`).
 ALGORITHMS = (
     "SEA",
     "SEA-ELS",
@@ -41,6 +46,38 @@ ALGORITHMS = (
     "CoSaMP",
     "Lasso",
 )
+
+
+#: Names of :data:`ALGORITHMS` as the tables and figures show them: they say
+#: which algorithm is scikit-learn's rather than this package's.
+ALGORITHM_LABELS = {"OMP": "OMP (scikit-learn)"}
+
+
+def algorithm_label(name):
+    """The label of an algorithm in legends (its name unless said otherwise)."""
+    return ALGORITHM_LABELS.get(name, name)
+
+
+def algorithm_legend(algorithms, *, warm_step=None):
+    """One line saying where the compared algorithms come from.
+
+    Examples
+    --------
+    >>> from sklearn_sea.experiments._sparse_recovery import algorithm_legend
+    >>> print(algorithm_legend(["SEA", "SEA-ELS", "OMP"], warm_step=100.0))
+    legend: OMP is scikit-learn's OrthogonalMatchingPursuit; SEA-ELS is SEA
+    started from ELS (step_size=100); the others are sklearn_sea's estimators.
+    """
+    parts = []
+    if "OMP" in algorithms:
+        parts.append("OMP is scikit-learn's OrthogonalMatchingPursuit")
+    if "SEA-ELS" in algorithms:
+        step = "auto" if warm_step in (None, "auto") else f"{warm_step:g}"
+        parts.append(f"SEA-ELS is SEA started from ELS (step_size={step})")
+    if any(name not in ("OMP", "SEA-ELS") for name in algorithms):
+        others = "the others" if parts else "all"
+        parts.append(f"{others} are sklearn_sea's estimators")
+    return "legend: " + "; ".join(parts) + "."
 
 
 class LassoPathTopK(BaseEstimator):
@@ -101,12 +138,18 @@ class LassoPathTopK(BaseEstimator):
         return self
 
 
-def make_estimator(name, n_nonzero_coefs, *, sea_max_iter=DEFAULT_MAX_ITER):
+def make_estimator(
+    name, n_nonzero_coefs, *, sea_max_iter=DEFAULT_MAX_ITER, sea_els_step="auto"
+):
     """The estimator behind an algorithm name of :data:`ALGORITHMS`.
 
     Every estimator is used with its documented defaults and no intercept
-    (the problems have none); only SEA's iteration budget is a setting of
-    the experiments.
+    (the problems have none); only SEA's iteration budget and the step of
+    SEA started from ELS are settings of the experiments. "OMP" is
+    scikit-learn's :class:`~sklearn.linear_model.OrthogonalMatchingPursuit`
+    (the comparison the SEA paper makes); on the experiments' unit-norm
+    designs it selects the same support as this package's
+    :class:`~sklearn_sea.OMPRegressor`.
 
     Parameters
     ----------
@@ -116,18 +159,22 @@ def make_estimator(name, n_nonzero_coefs, *, sea_max_iter=DEFAULT_MAX_ITER):
         Support size k.
     sea_max_iter : int, default=1000
         ``max_iter`` of SEA (both from zero and initialised with ELS).
+    sea_els_step : "auto" or float, default="auto"
+        ``step_size`` of SEA initialised with ELS (with a zero start the step
+        does not change SEA's supports).
 
     Returns
     -------
     estimator : estimator instance
         Unfitted; exposes ``coef_`` after ``fit(X, y)``.
     """
+    from sklearn.linear_model import OrthogonalMatchingPursuit
+
     from .. import (
         CoSaMPRegressor,
         ELSRegressor,
         HTPRegressor,
         IHTRegressor,
-        OMPRegressor,
         OMPRRegressor,
         SEARegressor,
     )
@@ -138,12 +185,15 @@ def make_estimator(name, n_nonzero_coefs, *, sea_max_iter=DEFAULT_MAX_ITER):
         "SEA-ELS": lambda: SEARegressor(
             k,
             max_iter=sea_max_iter,
+            step_size=sea_els_step,
             init=ELSRegressor(k, fit_intercept=False),
             fit_intercept=False,
         ),
         "ELS": lambda: ELSRegressor(k, fit_intercept=False),
         "OMPR": lambda: OMPRRegressor(k, fit_intercept=False),
-        "OMP": lambda: OMPRegressor(k, fit_intercept=False),
+        "OMP": lambda: OrthogonalMatchingPursuit(
+            n_nonzero_coefs=k, fit_intercept=False
+        ),
         "HTP": lambda: HTPRegressor(k, fit_intercept=False),
         "IHT": lambda: IHTRegressor(k, fit_intercept=False),
         "CoSaMP": lambda: CoSaMPRegressor(k, fit_intercept=False),
@@ -170,9 +220,12 @@ def check_algorithms(algorithms):
     return algorithms
 
 
-def fit_algorithms(X, y, n_nonzero_coefs, algorithms, *, sea_max_iter):
+def fit_algorithms(
+    X, y, n_nonzero_coefs, algorithms, *, sea_max_iter, sea_els_step="auto"
+):
     """Fit each algorithm on ``(X, y)``; return ``{name: (coef, seconds)}``.
 
+    ``sea_max_iter`` and ``sea_els_step`` are those of :func:`make_estimator`.
     When ELS is run as well, SEA-ELS starts from that fitted ELS instead of
     fitting it again (the result is the same); its time includes ELS's. The
     dict follows the order of ``algorithms``.
@@ -189,7 +242,12 @@ def fit_algorithms(X, y, n_nonzero_coefs, algorithms, *, sea_max_iter):
         warnings.simplefilter("ignore", ConvergenceWarning)
         # SEA-ELS last, so that it can reuse ELS (a stable sort keeps the rest).
         for name in sorted(algorithms, key=lambda name: name == "SEA-ELS"):
-            estimator = make_estimator(name, n_nonzero_coefs, sea_max_iter=sea_max_iter)
+            estimator = make_estimator(
+                name,
+                n_nonzero_coefs,
+                sea_max_iter=sea_max_iter,
+                sea_els_step=sea_els_step,
+            )
             extra = 0.0
             if name == "SEA-ELS" and "ELS" in fitted:
                 els, extra = fitted["ELS"]
@@ -224,11 +282,16 @@ def _phase_transition_task(n_samples, n_features, k, seed, algorithms, sea_max_i
     return _score(coef, fit_algorithms(X, y, k, algorithms, sea_max_iter=sea_max_iter))
 
 
-def _deconvolution_task(n_features, k, width, noise, seed, algorithms, sea_max_iter):
+def _deconvolution_task(
+    n_features, k, width, noise, seed, algorithms, sea_max_iter, warm_step
+):
     X, y, coef = make_spike_deconvolution(
         n_features, k, width=width, noise=noise, random_state=seed
     )
-    return _score(coef, fit_algorithms(X, y, k, algorithms, sea_max_iter=sea_max_iter))
+    fitted = fit_algorithms(
+        X, y, k, algorithms, sea_max_iter=sea_max_iter, sea_els_step=warm_step
+    )
+    return _score(coef, fitted)
 
 
 def phase_grid(n_features, zetas, rhos):
@@ -401,8 +464,11 @@ def iter_phase_transition(
 def success_rates(rows):
     """Success rate per algorithm and grid point of :func:`phase_transition` rows.
 
-    ``rows`` may be any iterable (e.g. :func:`iter_phase_transition`): it is
-    read once.
+    Parameters
+    ----------
+    rows : iterable of dict
+        Rows of :func:`phase_transition`; any iterable (e.g.
+        :func:`iter_phase_transition`) is read once.
 
     Returns
     -------
@@ -410,6 +476,16 @@ def success_rates(rows):
         Keys ``algorithm``, ``zeta``, ``n_samples``, ``n_nonzero_coefs``,
         ``rho``, ``n_runs`` and ``success_rate``, sorted by algorithm (in the
         order of the rows), zeta and rho.
+
+    Examples
+    --------
+    >>> from sklearn_sea.experiments import phase_transition, success_rates
+    >>> rows = phase_transition(n_features=40, zetas=[0.5], rhos=[0.1, 0.5],
+    ...                         n_runs=2, algorithms=["SEA", "OMP"],
+    ...                         prune_below=0)
+    >>> [(r["algorithm"], r["n_nonzero_coefs"], r["success_rate"])
+    ...  for r in success_rates(rows)]
+    [('SEA', 2, 1.0), ('SEA', 10, 0.0), ('OMP', 2, 1.0), ('OMP', 10, 0.0)]
     """
     counts = defaultdict(lambda: [0, 0])
     order = {}
@@ -452,6 +528,18 @@ def transition_curves(rows, level=0.95):
     -------
     curves : dict
         ``{algorithm: [(zeta, rho), ...]}`` in increasing zeta.
+
+    Examples
+    --------
+    >>> from sklearn_sea.experiments import transition_curves
+    >>> rates = [
+    ...     {"algorithm": "SEA", "zeta": 0.5, "rho": 0.1, "success_rate": 1.0},
+    ...     {"algorithm": "SEA", "zeta": 0.5, "rho": 0.2, "success_rate": 0.96},
+    ...     {"algorithm": "SEA", "zeta": 0.5, "rho": 0.3, "success_rate": 0.4},
+    ...     {"algorithm": "OMP", "zeta": 0.5, "rho": 0.1, "success_rate": 0.9},
+    ... ]
+    >>> transition_curves(rates, level=0.95)
+    {'SEA': [(0.5, 0.2)], 'OMP': [(0.5, 0.0)]}
     """
     rows = list(rows)
     rates = rows if rows and "success_rate" in rows[0] else success_rates(rows)
@@ -481,6 +569,7 @@ def deconvolution(
     noise=0.0,
     algorithms=None,
     sea_max_iter=DEFAULT_MAX_ITER,
+    warm_step=DECONVOLUTION_WARM_STEP,
     random_state=0,
     n_jobs=None,
     progress=False,
@@ -508,6 +597,27 @@ def deconvolution(
         Subset of :data:`ALGORITHMS`; None means all.
     sea_max_iter : int, default=1000
         Iteration budget of SEA.
+    warm_step : "auto" or float, default=100.0
+        ``step_size`` of SEA-ELS, SEA started from the ELS solution (a
+        reconstructed setting: the paper gives no step). The warm start is
+        SEA's iteration 0, so no step can end above ELS's objective; the step
+        sets how soon SEA leaves ELS's support. On these coherent designs
+        ``"auto"`` (``1 / ||A||^2`` of the normalised design, about 0.094)
+        almost never does. Measured on 30 quick-mode problems per k (n = 500,
+        width 3, sweep seeds 1 to 3, not the default seed), mean support
+        distance of SEA-ELS, with ELS alone on the left:
+
+        ====  =====  ======  =====  =====  =====
+        k     ELS    "auto"  1      10     100
+        ====  =====  ======  =====  =====  =====
+        10    1.60   1.60    1.33   1.03   0.87
+        20    6.37   6.37    5.83   5.70   5.47
+        30    12.23  12.27   12.23  12.03  12.23
+        ====  =====  ======  =====  =====  =====
+
+        Step 100 improved on ELS's support in 19 of the 90 problems and was
+        never further from the true support. The phase transition keeps
+        ``"auto"``, where it already improves on ELS.
     random_state : int, default=0
         Seed of the sweep.
     n_jobs : int, default=None
@@ -538,7 +648,7 @@ def deconvolution(
     ]
     results = Parallel(n_jobs=n_jobs, return_as="generator")(
         delayed(_deconvolution_task)(
-            n_features, k, width, noise, seed, algorithms, sea_max_iter
+            n_features, k, width, noise, seed, algorithms, sea_max_iter, warm_step
         )
         for k, run, seed in tasks
     )
@@ -566,11 +676,31 @@ def deconvolution(
 def mean_support_distance(rows):
     """Mean and standard error of the support distance per algorithm and k.
 
+    Parameters
+    ----------
+    rows : iterable of dict
+        Rows of :func:`deconvolution` (keys ``algorithm``,
+        ``n_nonzero_coefs``, ``support_distance`` and ``fit_time``).
+
     Returns
     -------
     summary : list of dict
         Keys ``algorithm``, ``n_nonzero_coefs``, ``n_runs``,
-        ``mean_support_distance``, ``sem`` and ``mean_fit_time``.
+        ``mean_support_distance``, ``sem`` (0 with a single run) and
+        ``mean_fit_time``, sorted by algorithm (in the order of the rows)
+        and k.
+
+    Examples
+    --------
+    >>> from sklearn_sea.experiments import mean_support_distance
+    >>> rows = [
+    ...     {"algorithm": "SEA", "n_nonzero_coefs": 5, "support_distance": d,
+    ...      "fit_time": 0.01}
+    ...     for d in (0, 1, 2)
+    ... ]
+    >>> [summary] = mean_support_distance(rows)
+    >>> summary["n_runs"], summary["mean_support_distance"], summary["sem"]
+    (3, 1.0, 0.5773502691896258)
     """
     groups = defaultdict(list)
     order = {}
@@ -618,6 +748,7 @@ def deconvolution_example(
     noise=0.0,
     algorithms=None,
     sea_max_iter=DEFAULT_MAX_ITER,
+    warm_step=DECONVOLUTION_WARM_STEP,
     random_state=0,
     window=80,
 ):
@@ -627,12 +758,43 @@ def deconvolution_example(
     ``random_state``; the window is the interval of ``window`` samples
     holding the most spikes (the SEA paper's Figure 3 shows such a crop).
 
+    Parameters
+    ----------
+    n_features : int, default=500
+        Signal length n (= m).
+    n_nonzero_coefs : int, default=20
+        Number of spikes k.
+    width : float, default=3.0
+        Filter standard deviation, in samples.
+    noise : float, default=0.0
+        Standard deviation of the additive noise.
+    algorithms : sequence of str, default=None
+        Subset of :data:`ALGORITHMS`; None means all.
+    sea_max_iter : int, default=1000
+        Iteration budget of SEA.
+    warm_step : "auto" or float, default=100.0
+        ``step_size`` of SEA-ELS (see :func:`deconvolution`).
+    random_state : int, default=0
+        Seed of the sweep whose run 0 is shown.
+    window : int, default=80
+        Length of the crop, in samples.
+
     Returns
     -------
     example : dict
         ``y``, ``coef_true``, ``estimates`` (``{name: coef}``),
         ``support_distance`` (``{name: int}``) and ``window``
         (``(start, stop)``).
+
+    Examples
+    --------
+    >>> from sklearn_sea.experiments import deconvolution_example
+    >>> example = deconvolution_example(n_features=60, n_nonzero_coefs=2,
+    ...                                 algorithms=["SEA", "OMP"], window=20)
+    >>> example["support_distance"]
+    {'SEA': 0, 'OMP': 0}
+    >>> np.flatnonzero(example["coef_true"]).tolist(), example["window"]
+    ([2, 20], (1, 21))
     """
     algorithms = check_algorithms(algorithms)
     seed = task_seed(random_state, 1, n_features, n_nonzero_coefs, 0)
@@ -640,7 +802,12 @@ def deconvolution_example(
         n_features, n_nonzero_coefs, width=width, noise=noise, random_state=seed
     )
     fitted = fit_algorithms(
-        X, y, n_nonzero_coefs, algorithms, sea_max_iter=sea_max_iter
+        X,
+        y,
+        n_nonzero_coefs,
+        algorithms,
+        sea_max_iter=sea_max_iter,
+        sea_els_step=warm_step,
     )
     estimates = {name: estimate for name, (estimate, _) in fitted.items()}
     start = crowded_window(np.flatnonzero(coef), n_features, window)
