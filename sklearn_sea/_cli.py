@@ -36,15 +36,20 @@ QUICK = {
         "noise": 0.0,
         "runs": 10,
         "sea_max_iter": 1000,
+        # Step of SEA started from ELS: DECONVOLUTION_WARM_STEP of
+        # sklearn_sea.experiments._sparse_recovery, where it is measured.
+        "warm_step": 100.0,
     },
     "ste-sample-complexity": {
         "patch_sizes": [8, 16, 32],
         "exponents": [0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.25],
+        "n_patches": 1,
         "runs": 10,
         "max_iter": 200,
     },
     "ste-recurrence": {
         "patch_size": 16,
+        "n_patches": 1,
         "n_samples": 256,
         "noise": 0.3,
         "max_iter": 2000,
@@ -158,6 +163,7 @@ def _rho_grid(step, rho_max):
 def _phase_transition(args):
     from .experiments._plots import plot_phase_transition
     from .experiments._sparse_recovery import (
+        algorithm_legend,
         curve_area,
         iter_phase_transition,
         success_rates,
@@ -192,6 +198,7 @@ def _phase_transition(args):
         f"\nLargest rho = k/m recovered in >= 95% of {settings['runs']} runs, "
         f"n={settings['n_features']} (higher is better):"
     )
+    print(algorithm_legend(list(ranked)))
     header = "".join(f"{f'z={zeta:g}':>7}" for zeta in zetas)
     print(f"{'algorithm':<10}{'mean':>7}{header}")
     for name, curve in ranked.items():
@@ -222,6 +229,7 @@ def _phase_transition(args):
 def _deconvolution(args):
     from .experiments._plots import plot_deconvolution, plot_deconvolution_example
     from .experiments._sparse_recovery import (
+        algorithm_legend,
         deconvolution,
         deconvolution_example,
         mean_support_distance,
@@ -237,6 +245,7 @@ def _deconvolution(args):
         "noise": settings["noise"],
         "algorithms": args.algorithms,
         "sea_max_iter": settings["sea_max_iter"],
+        "warm_step": settings["warm_step"],
         "random_state": settings["seed"],
     }
     rows = deconvolution(
@@ -255,8 +264,9 @@ def _deconvolution(args):
         f"n={settings['n_features']}, filter width {settings['width']:g} "
         "(lower is better):"
     )
-    print(f"{'algorithm':<10}" + "".join(f"{f'k={k}':>7}" for k in ks) + "  fit (s)")
     names = list(dict.fromkeys(row["algorithm"] for row in summary))
+    print(algorithm_legend(names, warm_step=settings["warm_step"]))
+    print(f"{'algorithm':<10}" + "".join(f"{f'k={k}':>7}" for k in ks) + "  fit (s)")
     for name in names:
         mine = {
             row["n_nonzero_coefs"]: row for row in summary if row["algorithm"] == name
@@ -314,39 +324,29 @@ def _deconvolution(args):
 def _ste_sample_complexity(args):
     from .experiments import ste_recovery_threshold, ste_sample_complexity
     from .experiments._plots import plot_ste_sample_complexity
-    from .experiments._progress import ProgressBar
 
     settings = resolve_settings(args)
     _print_settings("STE sample complexity", settings)
     out = _out_dir(args)
-    grid = [
-        (n, m)
-        for n in settings["patch_sizes"]
-        for m in sorted({int(np.ceil(n**a)) for a in settings["exponents"]})
-    ]
     start = time.perf_counter()
-    tables = []
-    # One call per grid point: each run's seed depends on (n, N, run) only, so
-    # splitting the sweep leaves the results unchanged and lets us count.
-    with ProgressBar(len(grid), "STE sample complexity", enabled=not args.quiet) as bar:
-        for n, m in grid:
-            tables.append(
-                ste_sample_complexity(
-                    patch_sizes=[n],
-                    n_samples=[m],
-                    n_runs=settings["runs"],
-                    estimator_params={"max_iter": settings["max_iter"]},
-                    random_state=settings["seed"],
-                    n_jobs=settings["n_jobs"],
-                )
-            )
-            bar.update()
+    table = ste_sample_complexity(
+        patch_sizes=settings["patch_sizes"],
+        exponents=settings["exponents"],
+        n_patches=settings["n_patches"],
+        n_runs=settings["runs"],
+        estimator_params={"max_iter": settings["max_iter"]},
+        random_state=settings["seed"],
+        n_jobs=settings["n_jobs"],
+        progress=not args.quiet,
+    )
     elapsed = time.perf_counter() - start
-    table = {name: np.concatenate([t[name] for t in tables]) for name in tables[0]}
     rows = table_rows(table)
     print(f"results: {write_csv(out / 'ste_sample_complexity.csv', rows)}")
     rates, thresholds, exponent = ste_recovery_threshold(table, level=0.5)
-    print(f"\nExact recovery rate of the binary teacher, {settings['runs']} runs:")
+    print(
+        f"\nExact recovery rate of the binary teacher, {settings['n_patches']} "
+        f"patch(es) per sample, {settings['runs']} runs:"
+    )
     for n in settings["patch_sizes"]:
         mine = [row for row in table_rows(rates) if row["patch_size"] == n]
         cells = "  ".join(f"N={r['n_samples']}:{r['success_rate']:.2f}" for r in mine)
@@ -363,7 +363,10 @@ def _ste_sample_complexity(args):
         plot_ste_sample_complexity,
         rates,
         out / "ste_sample_complexity.png",
-        title=f"STE on a binary neuron, {settings['runs']} runs per point",
+        title=(
+            f"STE on a binary network, {settings['n_patches']} patch(es), "
+            f"{settings['runs']} runs per point"
+        ),
     )
     return 0
 
@@ -378,13 +381,14 @@ def _ste_recurrence(args):
     start = time.perf_counter()
     trace, summary = ste_recurrence(
         patch_size=settings["patch_size"],
+        n_patches=settings["n_patches"],
         n_samples=settings["n_samples"],
         noise=settings["noise"],
         max_iter=settings["max_iter"],
         n_runs=settings["runs"],
         random_state=settings["seed"],
         n_jobs=settings["n_jobs"],
-        verbose=0 if args.quiet else 5,
+        progress=not args.quiet,
     )
     elapsed = time.perf_counter() - start
     print(f"results: {write_csv(out / 'ste_recurrence.csv', table_rows(trace))}")
@@ -393,8 +397,8 @@ def _ste_recurrence(args):
     print(f"summary: {path}")
     print(
         f"\nBinary weights under label noise {settings['noise']:g}, "
-        f"n={settings['patch_size']}, N={settings['n_samples']}, "
-        f"{settings['max_iter']} iterations:"
+        f"n={settings['patch_size']}, {settings['n_patches']} patch(es), "
+        f"N={settings['n_samples']}, {settings['max_iter']} iterations:"
     )
     shown = [
         key
@@ -473,6 +477,29 @@ def _add_sparse_recovery_options(parser):
     )
 
 
+def _step(text):
+    """``auto`` or a positive float (argparse type of ``--warm-step``)."""
+    if text == "auto":
+        return text
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(
+            f"expected auto or a positive number, got {text!r}"
+        )
+    return value
+
+
+def _add_n_patches(parser):
+    parser.add_argument(
+        "--n-patches",
+        type=int,
+        help="patches p per sample, sharing the binary weights (default 1)",
+    )
+
+
 def build_parser():
     """The argument parser of ``sklearn-sea``."""
     parser = argparse.ArgumentParser(
@@ -506,6 +533,13 @@ def build_parser():
         sub.add_argument("--k", type=int, nargs="+", help="numbers of spikes")
         sub.add_argument("--width", type=float, help="Gaussian filter std (samples)")
         sub.add_argument("--noise", type=float, help="noise standard deviation")
+        sub.add_argument(
+            "--warm-step",
+            type=_step,
+            help="step_size of SEA started from ELS: a positive number or auto "
+            f"(default {QUICK['deconvolution']['warm_step']:g}, measured in "
+            "sklearn_sea.experiments.deconvolution)",
+        )
         sub.set_defaults(handler=handler)
 
     help_text = (
@@ -543,6 +577,7 @@ def build_parser():
         "--exponents", type=float, nargs="+", help="sample sizes N = ceil(n^a)"
     )
     sub.add_argument("--max-iter", type=int, help="STE iterations per fit")
+    _add_n_patches(sub)
     sub.set_defaults(handler=_ste_sample_complexity)
 
     help_text = "escapes from and returns to the teacher under label noise"
@@ -556,6 +591,7 @@ def build_parser():
     sub.add_argument("--n-samples", type=int, help="sample size N")
     sub.add_argument("--noise", type=float, help="label noise standard deviation")
     sub.add_argument("--max-iter", type=int, help="STE iterations")
+    _add_n_patches(sub)
     sub.set_defaults(handler=_ste_recurrence)
     return parser
 

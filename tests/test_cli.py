@@ -154,3 +154,65 @@ def test_module_entry_point_lists_the_commands():
         "ste-recurrence",
     ):
         assert command in result.stdout
+
+
+def test_ste_commands_take_the_number_of_patches(tmp_path, capsys):
+    from sklearn_sea.experiments import ste_recurrence, ste_sample_complexity
+
+    argv = ["ste-sample-complexity", "--patch-sizes", "4", "--exponents", "1", "2"]
+    argv += ["--n-patches", "2", "--runs", "2", "--max-iter", "50", "--n-jobs", "1"]
+    assert main([*argv, "--quiet", "--out", str(tmp_path), "--seed", "3"]) == 0
+    table = ste_sample_complexity(
+        patch_sizes=[4],
+        n_samples=[4, 16],
+        n_patches=2,
+        n_runs=2,
+        estimator_params={"max_iter": 50},
+        random_state=3,
+    )
+    rows = _read_csv(tmp_path / "ste_sample_complexity.csv")
+    assert [int(row["hamming"]) for row in rows] == table["hamming"].tolist()
+    assert [int(row["n_iter"]) for row in rows] == table["n_iter"].tolist()
+
+    argv = ["ste-recurrence", "--patch-size", "5", "--n-patches", "3"]
+    argv += ["--n-samples", "40", "--max-iter", "25", "--n-jobs", "1"]
+    assert main([*argv, "--quiet", "--out", str(tmp_path)]) == 0
+    trace, _ = ste_recurrence(patch_size=5, n_patches=3, n_samples=40, max_iter=25)
+    rows = _read_csv(tmp_path / "ste_recurrence.csv")
+    assert [int(row["hamming"]) for row in rows] == trace["hamming"].tolist()
+    assert "3 patch(es)" in capsys.readouterr().out
+    for command in ("ste-sample-complexity", "ste-recurrence"):
+        assert resolve_settings(build_parser().parse_args([command]))["n_patches"] == 1
+
+
+def test_ste_recurrence_shows_a_progress_bar_unless_quiet(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    argv = ["ste-recurrence", "--patch-size", "5", "--n-samples", "30"]
+    argv += ["--max-iter", "10", "--runs", "2", "--n-jobs", "1", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "STE recurrence [" in err and "2/2" in err
+    assert main([*argv, "--quiet"]) == 0
+    assert "STE recurrence" not in capsys.readouterr().err
+
+
+def test_warm_step_option(tmp_path, capsys):
+    from sklearn_sea.experiments._sparse_recovery import DECONVOLUTION_WARM_STEP
+
+    settings = resolve_settings(build_parser().parse_args(["deconvolution"]))
+    assert settings["warm_step"] == DECONVOLUTION_WARM_STEP
+    for text, value in (("auto", "auto"), ("2.5", 2.5)):
+        args = build_parser().parse_args(["demo", "--warm-step", text])
+        assert resolve_settings(args)["warm_step"] == value
+    for text in ("0", "-1", "nan", "inf", "big"):
+        with pytest.raises(SystemExit):
+            build_parser().parse_args(["deconvolution", "--warm-step", text])
+        assert "expected auto or a positive number" in capsys.readouterr().err
+
+    argv = [*TINY_DECONVOLUTION[:-6], "--algorithms", "SEA-ELS", "OMP"]
+    argv += ["--n-jobs", "1", "--quiet", "--warm-step", "auto", "--out", str(tmp_path)]
+    assert main(["deconvolution", *argv]) == 0
+    out = capsys.readouterr().out
+    assert "warm_step=auto" in out
+    assert "legend: OMP is scikit-learn's OrthogonalMatchingPursuit" in out
+    assert "SEA-ELS is SEA started from ELS (step_size=auto)" in out
