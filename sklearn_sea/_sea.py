@@ -234,7 +234,12 @@ def _resolve_step_size(step_size, design, warm):
 def _check_design(X):
     if isinstance(X, LinearOperator):
         return X
-    return check_array(X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32])
+    return check_array(
+        X,
+        accept_sparse=["csr", "csc"],
+        dtype=[np.float64, np.float32],
+        input_name="X",
+    )
 
 
 @validate_params(
@@ -320,7 +325,9 @@ def sea(
     True
     """
     X = _check_design(X)
-    y = np.asarray(y)
+    y = check_array(
+        y, ensure_2d=False, dtype=[np.float64, np.float32], input_name="y"
+    )
     single = y.ndim == 1
     y_2d = y.reshape(X.shape[0], -1) if y.shape[0] == X.shape[0] else None
     if y_2d is None:
@@ -332,14 +339,33 @@ def sea(
     work_dtype = np.result_type(X.dtype, np.float32)
     y_2d = y_2d.astype(work_dtype, copy=False)
     Aty = np.asarray(X.T @ y_2d if not hasattr(X, "rmatmat") else X.rmatmat(y_2d))
+    y_sq_norms = np.einsum("ij,ij->j", y_2d, y_2d)
+    gram = getattr(design, "gram", None)
+    if not (
+        np.isfinite(Aty).all()
+        and np.isfinite(y_sq_norms).all()
+        and (gram is None or np.isfinite(gram).all())
+    ):
+        raise ValueError(
+            "||y||^2, X.T @ y or X.T @ X overflows: X or y has values too large "
+            "for the unnormalised problem; rescale them (SEARegressor does)."
+        )
     if coef_init is not None:
-        coef_init = np.asarray(coef_init, dtype=work_dtype).reshape(X.shape[1], -1)
+        coef_init = check_array(
+            coef_init, ensure_2d=False, dtype=work_dtype, input_name="coef_init"
+        )
+        if coef_init.shape[0] != X.shape[1] or coef_init.size % X.shape[1]:
+            raise ValueError(
+                f"coef_init has shape {coef_init.shape}; expected (n_features,) = "
+                f"({X.shape[1]},) or (n_features, n_targets)."
+            )
+        coef_init = coef_init.reshape(X.shape[1], -1)
     warm = coef_init is not None and np.any(coef_init)
     step = _resolve_step_size(step_size, design, warm)
 
     coefs, n_iters = [], []
     for t in range(y_2d.shape[1]):
-        problem = SupportLeastSquares(design, Aty[:, t], y_2d[:, t] @ y_2d[:, t])
+        problem = SupportLeastSquares(design, Aty[:, t], y_sq_norms[t])
         result = _sea(
             problem,
             k,
