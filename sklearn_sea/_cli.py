@@ -321,6 +321,17 @@ def _deconvolution(args):
     return 0
 
 
+def _patches(n_patches):
+    return f"{n_patches} patch" + ("es" if n_patches != 1 else "")
+
+
+def _network(n_patches):
+    """The model in a title: one patch is the paper's single binary neuron."""
+    if n_patches == 1:
+        return "a binary neuron"
+    return f"a binary network of {_patches(n_patches)}"
+
+
 def _ste_sample_complexity(args):
     from .experiments import ste_recovery_threshold, ste_sample_complexity
     from .experiments._plots import plot_ste_sample_complexity
@@ -344,8 +355,8 @@ def _ste_sample_complexity(args):
     print(f"results: {write_csv(out / 'ste_sample_complexity.csv', rows)}")
     rates, thresholds, exponent = ste_recovery_threshold(table, level=0.5)
     print(
-        f"\nExact recovery rate of the binary teacher, {settings['n_patches']} "
-        f"patch(es) per sample, {settings['runs']} runs:"
+        f"\nExact recovery rate of the binary teacher, "
+        f"{_patches(settings['n_patches'])} per sample, {settings['runs']} runs:"
     )
     for n in settings["patch_sizes"]:
         mine = [row for row in table_rows(rates) if row["patch_size"] == n]
@@ -364,7 +375,7 @@ def _ste_sample_complexity(args):
         rates,
         out / "ste_sample_complexity.png",
         title=(
-            f"STE on a binary network, {settings['n_patches']} patch(es), "
+            f"STE on {_network(settings['n_patches'])}, "
             f"{settings['runs']} runs per point"
         ),
     )
@@ -397,7 +408,7 @@ def _ste_recurrence(args):
     print(f"summary: {path}")
     print(
         f"\nBinary weights under label noise {settings['noise']:g}, "
-        f"n={settings['patch_size']}, {settings['n_patches']} patch(es), "
+        f"n={settings['patch_size']}, {_patches(settings['n_patches'])}, "
         f"N={settings['n_samples']}, {settings['max_iter']} iterations:"
     )
     shown = [
@@ -420,8 +431,9 @@ def _ste_recurrence(args):
         trace,
         out / "ste_recurrence.png",
         title=(
-            f"STE iterates under label noise {settings['noise']:g} "
-            f"(n={settings['patch_size']}, N={settings['n_samples']})"
+            f"STE iterates of {_network(settings['n_patches'])} under label "
+            f"noise {settings['noise']:g} (n={settings['patch_size']}, "
+            f"N={settings['n_samples']})"
         ),
     )
     return 0

@@ -180,7 +180,7 @@ def test_ste_commands_take_the_number_of_patches(tmp_path, capsys):
     trace, _ = ste_recurrence(patch_size=5, n_patches=3, n_samples=40, max_iter=25)
     rows = _read_csv(tmp_path / "ste_recurrence.csv")
     assert [int(row["hamming"]) for row in rows] == trace["hamming"].tolist()
-    assert "3 patch(es)" in capsys.readouterr().out
+    assert "n=5, 3 patches, N=40" in capsys.readouterr().out
     for command in ("ste-sample-complexity", "ste-recurrence"):
         assert resolve_settings(build_parser().parse_args([command]))["n_patches"] == 1
 
