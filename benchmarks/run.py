@@ -38,10 +38,12 @@ import numpy as np
 import scipy
 import scipy.sparse as sp
 import sklearn
+from sklearn.base import clone
 from sklearn.linear_model import OrthogonalMatchingPursuit
 from threadpoolctl import threadpool_limits
 
 from sklearn_sea import SEARegressor, sea, sea_batch
+from sklearn_sea._core import _accelerator
 from sklearn_sea.datasets import make_compressed_sensing
 
 
@@ -85,6 +87,20 @@ def medians(functions, repeats):
     return {name: float(np.median(t)) for name, t in times.items()}, outputs
 
 
+def pure_python(function):
+    """``function`` run with the pure-Python SEA loop (compiled one off)."""
+
+    def run():
+        previous = _accelerator.USE_COMPILED
+        _accelerator.USE_COMPILED = False
+        try:
+            return function()
+        finally:
+            _accelerator.USE_COMPILED = previous
+
+    return run
+
+
 def dense(repeats, noise, seed=0):
     n_samples, n_features, k, max_iter = 250, 500, 60, 1000
     X, y, _ = make_compressed_sensing(
@@ -92,17 +108,20 @@ def dense(repeats, noise, seed=0):
     )
     sea_reg = SEARegressor(k, max_iter=max_iter, tol=0, fit_intercept=False)
     omp = OrthogonalMatchingPursuit(n_nonzero_coefs=k, fit_intercept=False)
-    times, out = medians(
-        {
-            "sea": lambda: sea_reg.fit(X, y),
-            "sea_function": lambda: sea(X, y, n_nonzero_coefs=k, max_iter=max_iter),
-            "omp": lambda: omp.fit(X, y),
-            "naive": lambda: naive_sea(X, y, k, max_iter),
-        },
-        repeats,
-    )
+    functions = {
+        "sea": lambda: sea_reg.fit(X, y),
+        "sea_function": lambda: sea(X, y, n_nonzero_coefs=k, max_iter=max_iter),
+        "omp": lambda: omp.fit(X, y),
+        "naive": lambda: naive_sea(X, y, k, max_iter),
+    }
+    if _accelerator.COMPILED_AVAILABLE:
+        functions["sea_python"] = pure_python(lambda: clone(sea_reg).fit(X, y))
+        functions["sea_function_python"] = pure_python(functions["sea_function"])
+    times, out = medians(functions, repeats)
     fitted, naive_coef = out["sea"], out["naive"]
     same = np.allclose(fitted.coef_, naive_coef, rtol=1e-6, atol=1e-9)
+    if "sea_python" in out:
+        same &= np.allclose(out["sea_python"].coef_, naive_coef, rtol=1e-6, atol=1e-9)
     label = "noiseless" if noise == 0 else f"noise={noise:g}"
     print(
         f"\n[dense, {label}] n_features={n_features} n_samples={n_samples} "
@@ -117,6 +136,13 @@ def dense(repeats, noise, seed=0):
         f"  sea()   {times['sea_function'] * 1e3:8.1f} ms   "
         "(the function: no intercept, no scaling, lighter validation)"
     )
+    if "sea_python" in times:
+        print(
+            f"  SEA fit, pure-Python loop {times['sea_python'] * 1e3:8.1f} ms; "
+            f"sea() {times['sea_function_python'] * 1e3:8.1f} ms"
+        )
+    else:
+        print("  (the compiled SEA loop is not built: every SEA figure is pure Python)")
     print(f"  naive   {times['naive'] * 1e3:8.1f} ms   (one lstsq per iteration)")
     print(f"  OMP fit {times['omp'] * 1e3:8.1f} ms   (scikit-learn)")
     print(f"  RATIO naive / SEA = {times['naive'] / times['sea']:7.1f}   (goal >= 50)")
@@ -125,6 +151,16 @@ def dense(repeats, noise, seed=0):
         "   (for reference)"
     )
     print(f"  RATIO SEA / OMP   = {times['sea'] / times['omp']:7.2f}   (goal <= 5)")
+    if "sea_python" in times:
+        print(
+            f"  RATIO compiled gain: fit {times['sea_python'] / times['sea']:5.2f}, "
+            f"sea() {times['sea_function_python'] / times['sea_function']:5.2f}"
+            "   (goal >= 3 for an optional accelerator)"
+        )
+        print(
+            f"  ratio naive / SEA, pure-Python loop = "
+            f"{times['naive'] / times['sea_python']:5.1f}"
+        )
     return times
 
 

@@ -32,6 +32,7 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from ._base import BaseKSparseRegressor
+from ._core import _accelerator
 from ._core import (
     GramDesign,
     SolverResult,
@@ -145,6 +146,11 @@ def _sea(
         exploration = step_size * problem.Aty
         support = top_k(exploration, k)
 
+    compiled = _accelerator.compiled_gram_loop(problem)
+    if compiled is not None:
+        return _sea_compiled(compiled, problem, k, exploration, support, max_iter,
+                             step_size, tol)
+
     loss_curve = np.empty(max_iter)
     best_rss, best_iter, best_support, best_coef = np.inf, 0, support, None
     steps = {}
@@ -229,6 +235,39 @@ def _resolve_step_size(step_size, design, warm):
         return 1.0
     norm2 = design.spectral_norm2()
     return 1.0 / norm2 if norm2 > 0 else 1.0
+
+
+def _sea_compiled(loop, problem, k, exploration, support, max_iter, step_size, tol):
+    """:func:`_sea` through the compiled Gram-mode loop (same iterates)."""
+    exploration = np.array(exploration, dtype=np.float64)
+    best_support, best_coef, n_iter, best_iter, n_supports, loss_curve = loop(
+        problem.design.gram,
+        np.ascontiguousarray(problem.Aty),
+        problem.y_sq_norm,
+        k,
+        max_iter,
+        float(step_size),
+        float(tol),
+        exploration,
+        np.ascontiguousarray(support, dtype=np.intp),
+        lambda s: problem.solve(s)[0],
+    )
+    if not np.isfinite(exploration).all():
+        # Only a design or target beyond the float64 range gets here (the
+        # estimators normalise their data first).
+        raise ValueError(
+            "SEA's exploration vector overflowed: X or y has values beyond the "
+            "float64 range; rescale them."
+        )
+    coef = np.zeros(problem.n_features, dtype=problem.Aty.dtype)
+    coef[best_support] = best_coef
+    return SolverResult(
+        coef=coef,
+        n_iter=n_iter,
+        loss_curve=loss_curve,
+        best_iter=best_iter,
+        n_supports_explored=n_supports,
+    )
 
 
 def _check_design(X):

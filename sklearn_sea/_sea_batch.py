@@ -1,9 +1,11 @@
 """SEA on many independent problems of the same shape at once.
 
 Experiments such as the phase transition run thousands of small SEA problems.
-Solved one by one, each iteration of each problem pays Python's and numpy's
-per-call overhead, which dominates the arithmetic at these sizes. Here one
-iteration advances every problem of the batch with a few array operations:
+Solved one by one by the pure-Python loop, each iteration of each problem pays
+Python's and numpy's per-call overhead, which dominates the arithmetic at
+these sizes. The compiled SEA loop, where it is built, has no such overhead
+and solves the problems one by one. Without it, one iteration here advances
+every problem of the batch with a few array operations:
 top-k selection row by row, a gather of the Gram rows of the supports that
 changed, a stacked Cholesky check and solve, and one stacked product for the
 new steps. The iterates are those of :func:`~sklearn_sea.sea` run per
@@ -21,6 +23,7 @@ from sklearn.utils._param_validation import Interval, validate_params
 
 from ._core import (
     GRAM_MAX_BYTES,
+    _accelerator,
     GramDesign,
     SupportLeastSquares,
     solve_normal_equations,
@@ -248,11 +251,14 @@ def sea_batch(
     of at most ``GRAM_MAX_BYTES`` (256 MiB). When two problems or fewer are
     still running, they are finished by the single-problem kernel.
 
-    Batching pays when the per-call overhead dominates, i.e. for small
-    problems (``benchmarks/README.md``: 1.4x the throughput of :func:`sea` in
-    a loop at ``n_features=100``). Problems with ``k * n_features`` above
-    4096 are arithmetic-bound and run one by one with the single-problem
-    kernel, which was measured faster there.
+    Where the compiled SEA loop is built (see ``sklearn_sea._core._accelerator``)
+    it has no per-iteration Python overhead to share, and every problem runs
+    through it one by one: that was measured faster than the vectorised
+    iterations at every size (``benchmarks/README.md``). Without it,
+    batching pays when the per-call overhead dominates, i.e. for small
+    problems (1.4x the throughput of :func:`sea` in a loop at
+    ``n_features=100``); problems with ``k * n_features`` above 4096 are
+    arithmetic-bound and run one by one with the single-problem kernel.
 
     Parameters
     ----------
@@ -328,9 +334,10 @@ def sea_batch(
     n_features = X.shape[2]
     k = min(n_nonzero_coefs, n_features)
 
-    if k * n_features > _VECTORISED_MAX_WORK:
+    if _accelerator.USE_COMPILED or k * n_features > _VECTORISED_MAX_WORK:
         # Large problems: the arithmetic dominates the per-call overhead, and
-        # one problem at a time keeps its Gram matrix in cache.
+        # one problem at a time keeps its Gram matrix in cache. The compiled
+        # loop has no per-call overhead to share at any size.
         chunk, solve_chunk = n_problems if X.shape[0] == 1 else 1, _sea_each
     else:
         chunk, solve_chunk = max(GRAM_MAX_BYTES // (8 * n_features**2), 1), _sea_chunk

@@ -16,6 +16,9 @@ from sklearn_sea import _sea as sea_module
 from sklearn_sea._core import GramDesign, SupportLeastSquares, top_k
 from sklearn_sea.datasets import make_compressed_sensing, make_spike_deconvolution
 
+# Every comparison holds for both SEA loops: compiled and pure Python.
+pytestmark = pytest.mark.usefixtures("sea_kernel")
+
 
 def straightforward_sea(A, y, k, max_iter, step=1.0, tol=0.0):
     """SEA as written: supports, objectives and best coefficients per iteration."""

@@ -31,6 +31,7 @@ def reference_sea(A, y, k, max_iter, step, x0=None):
     return best_x, np.array(losses), supports
 
 
+@pytest.mark.usefixtures("sea_kernel")
 @pytest.mark.parametrize("seed", range(3))
 def test_sea_matches_reference_loop(seed):
     X, y, _ = make_spike_deconvolution(80, 8, width=2.0, noise=0.05, random_state=seed)
@@ -43,6 +44,7 @@ def test_sea_matches_reference_loop(seed):
     np.testing.assert_allclose(coef, expected, rtol=1e-7, atol=1e-10)
 
 
+@pytest.mark.usefixtures("sea_kernel")
 def test_sea_warm_start_matches_reference_loop():
     X, y, _ = make_spike_deconvolution(80, 8, width=2.0, noise=0.05, random_state=7)
     x0 = (

@@ -1,0 +1,46 @@
+"""Choice between the compiled SEA kernel and the pure-Python one.
+
+The compiled kernel (``_sea_gram``, built from Cython when the package is
+installed) runs the Gram-mode iterations of SEA without per-iteration Python
+calls. It is optional: an installation without it (no compiler at build time)
+runs the pure-Python loop, which gives the same iterates. Setting the
+environment variable ``SKLEARN_SEA_PURE_PYTHON=1`` before import, or
+:data:`USE_COMPILED` to False at run time, selects the pure-Python loop.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import os
+
+import numpy as np
+
+try:
+    from ._sea_gram import sea_gram_loop
+except ImportError:  # built without a compiler: the pure-Python loop runs
+    sea_gram_loop = None
+
+#: Whether the compiled kernel exists in this installation.
+COMPILED_AVAILABLE = sea_gram_loop is not None
+
+#: Whether SEA uses the compiled kernel where it applies.
+USE_COMPILED = COMPILED_AVAILABLE and os.environ.get("SKLEARN_SEA_PURE_PYTHON") != "1"
+
+
+def compiled_gram_loop(problem):
+    """The compiled loop if it applies to ``problem``, else None.
+
+    It applies to float64 problems with a precomputed C-contiguous Gram
+    matrix: the common dense case. Operator mode (sparse ``X``, linear
+    operators) costs products with ``X`` that no compiled loop would speed up.
+    """
+    if not USE_COMPILED:
+        return None
+    gram = getattr(problem.design, "gram", None)
+    if (
+        gram is None
+        or gram.dtype != np.float64
+        or not gram.flags.c_contiguous
+        or problem.Aty.dtype != np.float64
+    ):
+        return None
+    return sea_gram_loop

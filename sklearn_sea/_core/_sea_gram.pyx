@@ -1,0 +1,230 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+# distutils: language = c++
+"""Compiled SEA iterations in Gram mode (optional accelerator).
+
+The iterates of the pure-Python loop of :func:`sklearn_sea._sea._sea` in
+Gram mode: top-k selection with the lowest-index tie rule, a Cholesky solve
+of the normal equations on the support (the minimum-norm solution, through
+Python, for the rare singular blocks), the gradient ``G[S] x_S - A^T y`` and
+the exploration update. An iteration costs its arithmetic and no Python
+call: at SEA's usual sizes (k ~ 60, n_features ~ 500) numpy's per-call
+overhead is most of the pure-Python loop's time. The dense kernels are in
+``_sea_gram_kernels.h``.
+
+The caller chooses this kernel (see :mod:`sklearn_sea._core._accelerator`);
+the results equal those of the Python loop up to rounding.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from libc.math cimport fabs
+from libc.string cimport memcmp, memcpy
+from libcpp.algorithm cimport nth_element
+
+import numpy as np
+
+
+cdef extern from "_sea_gram_kernels.h" nogil:
+    int sea_cholesky_upper(double *a, Py_ssize_t k, double *row)
+    void sea_cholesky_solve(const double *r, Py_ssize_t k, double *b)
+    void sea_gradient(const double *gram, Py_ssize_t n, const double *aty,
+                      const Py_ssize_t *support, const double *coef,
+                      Py_ssize_t k, double *out)
+
+
+cdef double _EPS = np.finfo(np.float64).eps
+
+
+cdef Py_ssize_t _top_k(const double[::1] x, Py_ssize_t k,
+                       const Py_ssize_t[::1] previous, double[::1] scratch,
+                       Py_ssize_t[::1] support) noexcept nogil:
+    """Sorted indices of the k largest |x|, ties to the lowest index.
+
+    ``previous`` is the last support: its smallest current magnitude ``m``
+    bounds the k-th largest from below (those k entries are all at least
+    ``m``), so the selection runs on the few entries ``>= m`` only, since
+    consecutive supports of SEA share most of their indices.
+
+    Returns the number of indices written: k, or fewer when ``x`` holds NaN
+    (which the caller reports).
+    """
+    cdef Py_ssize_t n = x.shape[0]
+    cdef Py_ssize_t i, n_candidates = 0, count = 0, above = 0
+    cdef double floor, threshold, a
+    if k >= n:
+        for i in range(n):
+            support[i] = i
+        return n
+    floor = fabs(x[previous[0]])
+    for i in range(1, k):
+        a = fabs(x[previous[i]])
+        if a < floor:
+            floor = a
+    for i in range(n):
+        a = fabs(x[i])
+        if a >= floor:
+            scratch[n_candidates] = a
+            n_candidates += 1
+        elif a != a:  # NaN: no order to select by
+            return 0
+    if n_candidates < k:  # NaN in the previous support
+        return 0
+    nth_element(&scratch[0], &scratch[n_candidates - k],
+                &scratch[0] + n_candidates)
+    threshold = scratch[n_candidates - k]
+    # After nth_element only the k - 1 entries past the threshold can exceed it.
+    for i in range(n_candidates - k + 1, n_candidates):
+        if scratch[i] > threshold:
+            above += 1
+    # Entries equal to the threshold fill the places the larger ones leave,
+    # lowest index first: one scan keeps the support sorted.
+    for i in range(n):
+        a = fabs(x[i])
+        if a > threshold:
+            support[count] = i
+            count += 1
+        elif a == threshold and above < k:
+            support[count] = i
+            count += 1
+            above += 1
+    return count
+
+
+cdef bint _cholesky_solve(const double[:, ::1] gram, const double[::1] aty,
+                          const Py_ssize_t[::1] support, Py_ssize_t k,
+                          double[::1] block, double[::1] row,
+                          double[::1] coef) noexcept nogil:
+    """Solve ``G_SS x = b_S`` by Cholesky; False if the block is singular.
+
+    The pivot rule is the one of the Python kernel: a pivot whose square is
+    below ``1e3 k eps max(diag G_SS)`` means a dependent column.
+    """
+    cdef Py_ssize_t i, j, n = gram.shape[0]
+    cdef const double *gram_row
+    cdef double diag_max = 0.0, pivot_min
+    for j in range(k):
+        # Column j of the upper triangle: row s_j of G read at s_0 .. s_j.
+        gram_row = &gram[0, 0] + support[j] * n
+        for i in range(j + 1):
+            block[i + j * k] = gram_row[support[i]]
+        if block[j + j * k] > diag_max:
+            diag_max = block[j + j * k]
+        coef[j] = aty[support[j]]
+    if not diag_max > 0:
+        return False
+    if sea_cholesky_upper(&block[0], k, &row[0]) != 0:
+        return False
+    pivot_min = block[0]
+    for j in range(1, k):
+        if block[j + j * k] < pivot_min:
+            pivot_min = block[j + j * k]
+    if not pivot_min * pivot_min > 1e3 * k * _EPS * diag_max:
+        return False
+    sea_cholesky_solve(&block[0], k, &coef[0])
+    return True
+
+
+def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
+                  double y_sq_norm, Py_ssize_t k, Py_ssize_t max_iter,
+                  double step_size, double tol, double[::1] exploration,
+                  const Py_ssize_t[::1] first_support, fallback_solve):
+    """Run SEA in Gram mode; ``exploration`` is updated in place.
+
+    Parameters
+    ----------
+    gram : ndarray of shape (n_features, n_features), C-contiguous float64
+    aty : ndarray of shape (n_features,)
+    y_sq_norm : float
+    k : int
+        Support size, ``1 <= k <= n_features``.
+    max_iter : int
+    step_size : float
+    tol : float
+        Stop once ``||A x - y||^2 <= tol``; 0 never stops early.
+    exploration : ndarray of shape (n_features,)
+        Initial exploration vector (already ``step_size * A^T y`` for a zero
+        start).
+    first_support : ndarray of shape (k,), dtype intp
+        Support of iteration 0.
+    fallback_solve : callable
+        ``support -> coef_support``, the minimum-norm solve used when the
+        Cholesky factorisation reports a singular block.
+
+    Returns
+    -------
+    best_support, best_coef : ndarray
+    n_iter, best_iter, n_supports : int
+    loss_curve : ndarray of shape (n_iter,)
+    """
+    cdef Py_ssize_t n = gram.shape[0]
+    cdef Py_ssize_t t = 0, i, j, best_iter = 0
+    cdef Py_ssize_t key_bytes = k * sizeof(Py_ssize_t)
+    cdef double rss = 0.0, best_rss = float("inf")
+    cdef bint same, solved
+
+    if first_support.shape[0] != k or aty.shape[0] != n or gram.shape[1] != n:
+        raise ValueError("sea_gram_loop: inconsistent shapes of its inputs.")
+    support_arr = np.array(first_support, dtype=np.intp)
+    previous_arr = np.full(k, -1, dtype=np.intp)
+    best_support_arr = support_arr.copy()
+    cdef Py_ssize_t[::1] support = support_arr
+    cdef Py_ssize_t[::1] previous = previous_arr
+    cdef Py_ssize_t[::1] best_support = best_support_arr
+    cdef double[::1] scratch = np.empty(n)
+    cdef double[::1] block = np.empty(k * k)
+    cdef double[::1] row = np.empty(k)
+    coef_arr = np.empty(k)
+    best_coef_arr = np.zeros(k)
+    cdef double[::1] coef = coef_arr
+    cdef double[::1] best_coef = best_coef_arr
+    cdef double[::1] move = np.zeros(n)
+    loss_curve_arr = np.empty(max_iter)
+    cdef double[::1] loss_curve = loss_curve_arr
+    seen = set()
+
+    while t < max_iter:
+        if t > 0 and _top_k(exploration, k, previous, scratch, support) != k:
+            raise ValueError(
+                "SEA's exploration vector holds NaN: check X and y for NaN, "
+                "infinity or values beyond the float64 range."
+            )
+        same = t > 0 and memcmp(&support[0], &previous[0], key_bytes) == 0
+        if not same:
+            # A Python bytes key per new support: the distinct supports are
+            # counted exactly as the Python kernel's cache counts them.
+            seen.add((<char*>&support[0])[:key_bytes])
+            with nogil:
+                solved = _cholesky_solve(gram, aty, support, k, block, row, coef)
+            if not solved:
+                coef_fallback = np.asarray(fallback_solve(support_arr.copy()),
+                                           dtype=np.float64)
+                for j in range(k):
+                    coef[j] = coef_fallback[j]
+            with nogil:
+                # rss from the normal equations: ||y||^2 - b_S . x_S.
+                rss = 0.0
+                for j in range(k):
+                    rss += aty[support[j]] * coef[j]
+                rss = y_sq_norm - rss
+                if rss < 0.0:
+                    rss = 0.0
+                sea_gradient(&gram[0, 0], n, &aty[0], &support[0], &coef[0], k,
+                             &move[0])
+                if step_size != 1.0:
+                    for i in range(n):
+                        move[i] *= step_size
+                memcpy(&previous[0], &support[0], key_bytes)
+        loss_curve[t] = 0.5 * rss
+        t += 1
+        if rss < best_rss:
+            best_rss, best_iter = rss, t - 1
+            memcpy(&best_support[0], &support[0], key_bytes)
+            memcpy(&best_coef[0], &coef[0], k * sizeof(double))
+        if tol > 0 and rss <= tol:
+            break
+        if t < max_iter:  # the last exploration vector is never read
+            for i in range(n):
+                exploration[i] -= move[i]
+
+    return (best_support_arr, best_coef_arr, t, best_iter, len(seen),
+            loss_curve_arr[:t])
