@@ -27,7 +27,9 @@ line of the package runs the same sweep at the paper's sizes.
 # ---------
 # Every algorithm solves the same Gaussian problems
 # (:func:`~sklearn_sea.datasets.make_compressed_sensing`, unit-norm columns,
-# nonzeros of magnitude between 1 and 2). Recovery gets harder as ``rho``
+# nonzeros of magnitude between 1 and 2); ``"OMP"`` is scikit-learn's
+# :class:`~sklearn.linear_model.OrthogonalMatchingPursuit`, the other names
+# are this package's estimators. Recovery gets harder as ``rho``
 # grows, so an algorithm that fails on more than half of the problems at some
 # ``rho`` is not run at larger ``rho`` for that ``zeta``.
 import matplotlib.pyplot as plt
