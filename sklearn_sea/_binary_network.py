@@ -383,16 +383,16 @@ class BinaryHeavisideRegressor(RegressorMixin, BaseEstimator):
         Number of updates performed.
     best_iter_ : int
         Index in ``coef_path_`` and ``loss_curve_`` of ``coef_``.
-    loss_curve_ : ndarray of shape (n_iter_ + 1,)
+    loss_curve_ : ndarray of shape (`n_iter_` + 1,)
         Training loss ``1/(2N) sum (f - y)^2`` (weighted) at each binary
         iterate ``w_0, ..., w_{n_iter_}``.
-    coef_path_ : ndarray of shape (n_iter_ + 1, ceil(n / 8)), dtype uint8
+    coef_path_ : ndarray of shape (`n_iter_` + 1, ceil(n / 8)), dtype uint8
         The binary iterates, packed with :func:`numpy.packbits` (bit 1 is
         ``+1/sqrt(n)``): eight weights per byte. Use :meth:`binary_path`,
         :meth:`hamming_path` or :meth:`recurrence_stats` to read it.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -592,7 +592,7 @@ class BinaryHeavisideRegressor(RegressorMixin, BaseEstimator):
 
         Returns
         -------
-        signs : ndarray of shape (n_iter_ + 1, n), dtype int8
+        signs : ndarray of shape (`n_iter_` + 1, n), dtype int8
             Row ``t`` is ``sqrt(n) * w_t`` (entries +-1).
         """
         check_is_fitted(self)
@@ -608,7 +608,7 @@ class BinaryHeavisideRegressor(RegressorMixin, BaseEstimator):
 
         Returns
         -------
-        hamming : ndarray of shape (n_iter_ + 1,)
+        hamming : ndarray of shape (`n_iter_` + 1,)
             Number of weights of ``w_t`` whose sign differs from the teacher.
         """
         check_is_fitted(self)

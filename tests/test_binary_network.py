@@ -1,5 +1,7 @@
 """Tests of the binary Heaviside network trained by STE with projection."""
 
+import re
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
@@ -340,3 +342,34 @@ def test_bad_data_errors_name_the_input():
     reg = BinaryHeavisideRegressor(max_iter=2).fit(X, y)
     with pytest.raises(ValueError, match=r"\bX\b"):
         reg.predict(X + 1j)
+
+
+def _bare_trailing_underscores(doc):
+    """Names like ``n_iter_`` outside backticks in numpydoc type fields.
+
+    docutils reads ``word_`` as a reference to a link target, so the docs
+    build (``-W``) fails on them.
+    """
+    found = []
+    for line in doc.splitlines():
+        match = re.match(r"^\s*\w+ : (.*)$", line)
+        if match:
+            outside = re.sub(r"``.*?``|`[^`]*`", "", match.group(1))
+            found += re.findall(r"\w+_(?!\w)", outside)
+    return found
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        BinaryHeavisideRegressor,
+        BinaryHeavisideRegressor.fit,
+        BinaryHeavisideRegressor.predict,
+        BinaryHeavisideRegressor.binary_path,
+        BinaryHeavisideRegressor.hamming_path,
+        BinaryHeavisideRegressor.recurrence_stats,
+    ],
+    ids=lambda obj: obj.__name__,
+)
+def test_docstring_types_quote_fitted_attribute_names(obj):
+    assert _bare_trailing_underscores(obj.__doc__) == []
