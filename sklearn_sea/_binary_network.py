@@ -115,6 +115,29 @@ def _step_size(t, learning_rate, eta0, power_t):
     return eta0 / (t + 1.0) ** power_t
 
 
+# Beyond these magnitudes of the targets or of the second layer, squared
+# residuals could overflow (or underflow) float64: the loss is then computed
+# on residuals divided by a power of two, which is exact and keeps its order.
+_LOSS_SCALE_RANGE = (2.0**-256, 2.0**256)
+
+
+def _residual_scale(y, second_layer):
+    """Power of two dividing the residuals in the loss; 1.0 for ordinary data.
+
+    ``|f - y| <= max|y| + p max|v|``, so with ``M = max(max|y|, max|v|)`` and
+    a scale of at least ``M`` the scaled residuals are at most ``1 + p`` and
+    their squares neither overflow nor underflow.
+    """
+    magnitude = max(
+        float(np.max(np.abs(y), initial=0.0)),
+        float(np.max(np.abs(second_layer), initial=0.0)),
+    )
+    low, high = _LOSS_SCALE_RANGE
+    if magnitude == 0.0 or low <= magnitude <= high:
+        return 1.0
+    return float(2.0 ** np.frexp(magnitude)[1])
+
+
 def _pack_signs(w):
     """One bit per weight: 1 for ``+1/sqrt(n)``, 0 for ``-1/sqrt(n)``."""
     return np.packbits(w > 0)
@@ -189,7 +212,11 @@ class BinarySTEResult:
     best_iter : int
         Index of ``coef`` in the path.
     loss_curve : ndarray of shape (n_iter + 1,)
-        Training loss at ``w_0, ..., w_{n_iter}``.
+        Training loss at ``w_0, ..., w_{n_iter}``, computed on the residuals
+        divided by ``residual_scale``.
+    residual_scale : float
+        See :func:`_residual_scale`; the loss is ``loss_curve *
+        residual_scale**2``.
     packed_path : ndarray of shape (n_iter + 1, ceil(n / 8)), dtype uint8
         The binary iterates, one bit per weight (see :func:`_pack_signs`).
     converged : bool
@@ -204,6 +231,7 @@ class BinarySTEResult:
     loss_curve: np.ndarray
     packed_path: np.ndarray
     converged: bool
+    residual_scale: float = 1.0
 
 
 def _train_binary_ste(
@@ -247,8 +275,17 @@ def _train_binary_ste(
     is exactly zero, ``u`` and hence every later iterate stay put. Noiseless
     teacher data reach it at the teacher (zero residual); with label noise
     the gradient never vanishes and all ``max_iter`` updates run.
+
+    The loss and the gradient are computed on residuals divided by a power
+    of two ``s`` (:func:`_residual_scale`, 1 unless ``|y|`` or ``|v|``
+    exceed ``2**256`` or are below ``2**-256``) and the step is multiplied
+    by ``s``. Scaling by a power of two is exact, so the iterates are those
+    of the unscaled recursion, while the squared residuals (and the products
+    ``v * omega * (f - y)``) can neither overflow nor underflow: the loss
+    stays finite and the best iterate is the true one at any scale.
     """
     omega = sample_weight / sample_weight.sum()
+    scale = _residual_scale(y, second_layer)
     u = np.array(latent_init, dtype=np.float64)
     w = _project(u)
     loss_curve = np.empty(max_iter + 1)
@@ -258,17 +295,19 @@ def _train_binary_ste(
     for t in range(max_iter + 1):
         pre, f = _forward(patches, w, second_layer)
         residual = f - y
-        loss_curve[t] = 0.5 * (omega @ residual**2)
+        scaled = residual / scale if scale != 1.0 else residual
+        loss_curve[t] = 0.5 * (omega @ scaled**2)
         packed_path[t] = _pack_signs(w)
         if t == max_iter:
             break
         grad = _ste_gradient(
-            patches, pre, omega * residual, second_layer, surrogate, clip_level
+            patches, pre, omega * scaled, second_layer, surrogate, clip_level
         )
         if not grad.any():
             converged = True
             break
-        u -= _step_size(t, learning_rate, eta0, power_t) * grad
+        # (eta_t * s) * (g / s) is exactly eta_t * g for a power of two s.
+        u -= (_step_size(t, learning_rate, eta0, power_t) * scale) * grad
         w = _project(u)
     n_iter = t
     loss_curve = loss_curve[: n_iter + 1]
@@ -282,6 +321,7 @@ def _train_binary_ste(
         loss_curve=loss_curve,
         packed_path=packed_path[: n_iter + 1].copy(),
         converged=converged,
+        residual_scale=scale,
     )
 
 
@@ -384,8 +424,16 @@ class BinaryHeavisideRegressor(RegressorMixin, BaseEstimator):
     best_iter_ : int
         Index in ``coef_path_`` and ``loss_curve_`` of ``coef_``.
     loss_curve_ : ndarray of shape (`n_iter_` + 1,)
-        Training loss ``1/(2N) sum (f - y)^2`` (weighted) at each binary
-        iterate ``w_0, ..., w_{n_iter_}``.
+        Training loss ``1/(2N) sum ((f - y) / residual_scale_)^2``
+        (weighted) at each binary iterate ``w_0, ..., w_{n_iter_}``: the loss
+        itself for ordinary data (``residual_scale_ = 1``).
+    residual_scale_ : float
+        Unit of the residuals in ``loss_curve_``: 1.0 unless ``|y|`` or
+        ``|second_layer|`` exceed ``2**256`` (about ``1e77``) or are below
+        ``2**-256``, where the squared residuals could overflow or underflow;
+        then a power of two of the order of the largest of them, so that
+        ``loss_curve_`` stays finite and its minimum (``best_iter_``) is the
+        true one. The loss is ``loss_curve_ * residual_scale_**2``.
     coef_path_ : ndarray of shape (`n_iter_` + 1, ceil(n / 8)), dtype uint8
         The binary iterates, packed with :func:`numpy.packbits` (bit 1 is
         ``+1/sqrt(n)``): eight weights per byte. Use :meth:`binary_path`,
@@ -564,6 +612,7 @@ class BinaryHeavisideRegressor(RegressorMixin, BaseEstimator):
         self.n_iter_ = result.n_iter
         self.best_iter_ = result.best_iter
         self.loss_curve_ = result.loss_curve
+        self.residual_scale_ = result.residual_scale
         self.coef_path_ = result.packed_path
         return self
 

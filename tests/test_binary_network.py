@@ -344,6 +344,79 @@ def test_bad_data_errors_name_the_input():
         reg.predict(X + 1j)
 
 
+def _fit_quietly(estimator, X, y):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no overflow warning
+        return estimator.fit(X, y)
+
+
+@pytest.mark.parametrize("exponent", [532, -532])  # 2**532 ~ 1.4e160
+def test_labels_scaled_by_the_teacher_give_the_unscaled_fit(exponent):
+    # f(Z / c; w) with second layer c v is c f(Z; w): labels y * c from this
+    # teacher are the same problem in another unit, with the STE gradient
+    # multiplied by c, hence the step eta0 / c. The iterates, the selected
+    # best iterate and the loss (in units of residual_scale_) must not
+    # change. c is a power of two so that the scaling itself is exact.
+    X, y, coef = make_binary_teacher(150, 10, 3, noise=0.4, random_state=0)
+    c = 2.0**exponent
+    params = dict(n_patches=3, max_iter=60, random_state=1)
+    base = _fit_quietly(BinaryHeavisideRegressor(**params), X, y)
+    scaled = _fit_quietly(
+        BinaryHeavisideRegressor(**params, second_layer=np.full(3, c), eta0=1.0 / c),
+        X / c,
+        c * y,
+    )
+    assert base.residual_scale_ == 1.0
+    assert base.best_iter_ > 0  # the start is not the answer
+    assert np.all(np.isfinite(scaled.loss_curve_)) and np.all(scaled.loss_curve_ > 0)
+    assert_array_equal(scaled.coef_path_, base.coef_path_)
+    assert scaled.best_iter_ == base.best_iter_
+    assert_array_equal(scaled.coef_, base.coef_)
+    assert_allclose(
+        scaled.loss_curve_ * (scaled.residual_scale_ / c) ** 2,
+        base.loss_curve_,
+        rtol=1e-12,
+    )
+
+
+def test_huge_labels_select_the_true_best_iterate():
+    # Labels of a teacher whose second layer is 1e160, on unscaled inputs:
+    # the squared residuals (1e320) and the products v * (f - y) overflow
+    # float64. The loss must stay finite, and its argmin must be the iterate
+    # of smallest true loss, not the random start.
+    X, y, coef = make_binary_teacher(150, 10, 3, noise=0.4, random_state=0)
+    v = np.full(3, 1e160)
+    reg = _fit_quietly(
+        BinaryHeavisideRegressor(
+            n_patches=3, second_layer=v, eta0=1e-300, max_iter=40, random_state=1
+        ),
+        X,
+        1e160 * y,
+    )
+    assert np.all(np.isfinite(reg.loss_curve_))
+    assert np.all(np.isfinite(reg.latent_coef_))
+    assert reg.residual_scale_ > 1e160
+    unit = 2.0**540  # an independent unit for the reference losses
+    patches = _as_patches(X, 3)
+    outputs = [
+        (patches @ w > 0).reshape(-1, 3) @ v for w in reg.binary_path() / np.sqrt(10)
+    ]
+    losses = [0.5 * np.mean(((f - 1e160 * y) / unit) ** 2) for f in outputs]
+    assert_allclose(reg.loss_curve_ * (reg.residual_scale_ / unit) ** 2, losses)
+    assert reg.best_iter_ == int(np.argmin(losses)) > 0
+    assert_array_equal(reg.coef_, coef)  # the teacher, as on unscaled labels
+
+
+def test_ordinary_labels_keep_the_loss_in_their_unit():
+    X, y, _ = make_binary_teacher(80, 8, 2, noise=0.3, random_state=3)
+    for factor in (1e-70, 1.0, 1e70):
+        reg = BinaryHeavisideRegressor(n_patches=2, max_iter=5, random_state=0)
+        reg.fit(X, factor * y)
+        assert reg.residual_scale_ == 1.0
+
+
 def _bare_trailing_underscores(doc):
     """Names like ``n_iter_`` outside backticks in numpydoc type fields.
 
