@@ -1,21 +1,20 @@
-/* Dense kernels of the compiled SEA loop, for the small systems SEA solves.
+/* The gradient of the compiled SEA loop, G[S]^T x_S - A^T y.
  *
- * At SEA's usual sizes (k ~ 60 support columns, n ~ 500 features) a LAPACK
- * or BLAS call spends more time in its own dispatch and panel packing than
- * in arithmetic, so the three operations of an iteration are written here
- * as plain loops that the compiler vectorises. On x86-64 Linux with GCC or
- * Clang each is also compiled for x86-64-v3 (AVX2, FMA) and the variant is chosen at
- * load time (target_clones); elsewhere the portable build runs.
+ * k rows of the row-major n x n Gram matrix G, combined with the support
+ * coefficients. BLAS has no call for rows gathered by index short of
+ * copying them first, and k axpy calls cost a load and a store of the
+ * output per row; this loop takes eight rows per pass. On x86-64 Linux
+ * with GCC or Clang it is also compiled for x86-64-v3 (AVX2, FMA), chosen
+ * at load time (target_clones); elsewhere the portable build runs.
  *
- * Layout: the k x k factor is column-major, upper triangle (entry (p, q),
- * p <= q, at a[p + q * k]); the Gram matrix is row-major n x n.
+ * (The Cholesky factorisation stays with LAPACK's unblocked dpotf2: plain
+ * C loops were measured slower at k = 60.)
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #ifndef SKLEARN_SEA_GRAM_KERNELS_H
 #define SKLEARN_SEA_GRAM_KERNELS_H
 
-#include <math.h>
 #include <stddef.h>
 
 #if defined(__x86_64__) && defined(__linux__) && \
@@ -24,62 +23,6 @@
 #else
 #define SEA_SIMD_CLONES
 #endif
-
-/* In-place Cholesky factorisation G = R^T R of a column-major k x k block
- * (upper triangle read and written), right-looking: after each pivot the
- * trailing block receives a rank-one update, a contiguous loop per column.
- * `row` is scratch of length k. Returns 0, or j + 1 when pivot j is not
- * positive (the caller then solves by minimum norm).
- */
-SEA_SIMD_CLONES
-static int sea_cholesky_upper(double *a, ptrdiff_t k, double *row)
-{
-    for (ptrdiff_t j = 0; j < k; ++j) {
-        double pivot = a[j + j * k];
-        if (!(pivot > 0.0)) {
-            return (int)j + 1;
-        }
-        pivot = sqrt(pivot);
-        a[j + j * k] = pivot;
-        const double inverse = 1.0 / pivot;
-        for (ptrdiff_t q = j + 1; q < k; ++q) {
-            a[j + q * k] *= inverse;
-            row[q] = a[j + q * k];
-        }
-        for (ptrdiff_t q = j + 1; q < k; ++q) {
-            const double r_q = row[q];
-            double *column = a + q * k;
-            for (ptrdiff_t p = j + 1; p <= q; ++p) {
-                column[p] -= row[p] * r_q;
-            }
-        }
-    }
-    return 0;
-}
-
-/* Solve R^T R x = b in place in b, with R from sea_cholesky_upper. */
-SEA_SIMD_CLONES
-static void sea_cholesky_solve(const double *r, ptrdiff_t k, double *b)
-{
-    /* R^T z = b: forward, one dot product with column j of R. */
-    for (ptrdiff_t j = 0; j < k; ++j) {
-        const double *column = r + j * k;
-        double sum = b[j];
-        for (ptrdiff_t p = 0; p < j; ++p) {
-            sum -= column[p] * b[p];
-        }
-        b[j] = sum / column[j];
-    }
-    /* R x = z: backward, one axpy with column j of R. */
-    for (ptrdiff_t j = k - 1; j >= 0; --j) {
-        const double *column = r + j * k;
-        const double x_j = b[j] / column[j];
-        b[j] = x_j;
-        for (ptrdiff_t p = 0; p < j; ++p) {
-            b[p] -= x_j * column[p];
-        }
-    }
-}
 
 /* out = G[S]^T x_S - aty, eight rows of G per pass over out (a sequence of
  * axpy calls would load and store out once per row). */
