@@ -41,6 +41,7 @@ from sklearn.utils.validation import (
 )
 
 from ._base import _named_errors
+from .metrics import _check_vector
 
 SURROGATES = ("relu", "identity", "clipped_relu")
 
@@ -326,9 +327,7 @@ def _train_binary_ste(
 
 
 def _check_teacher(coef_true, n_weights):
-    coef_true = check_array(
-        coef_true, ensure_2d=False, dtype=np.float64, input_name="coef_true"
-    )
+    coef_true = _check_vector(coef_true, "coef_true", ensure_1d=False)
     if coef_true.shape != (n_weights,):
         raise ValueError(
             f"coef_true must have shape ({n_weights},) (one weight per patch "
@@ -541,12 +540,7 @@ class BinaryHeavisideRegressor(RegressorMixin, BaseEstimator):
     def _resolve_second_layer(self):
         if self.second_layer is None:
             return np.ones(self.n_patches)
-        v = check_array(
-            self.second_layer,
-            ensure_2d=False,
-            dtype=np.float64,
-            input_name="second_layer",
-        )
+        v = _check_vector(self.second_layer, "second_layer", ensure_1d=False)
         if v.shape != (self.n_patches,):
             raise ValueError(
                 f"second_layer must have shape (n_patches,) = ({self.n_patches},); "
@@ -558,9 +552,7 @@ class BinaryHeavisideRegressor(RegressorMixin, BaseEstimator):
         if self.init is None:
             rng = check_random_state(self.random_state)
             return _project(rng.choice([-1.0, 1.0], size=n_weights))
-        u0 = check_array(
-            self.init, ensure_2d=False, dtype=np.float64, input_name="init"
-        )
+        u0 = _check_vector(self.init, "init", ensure_1d=False)
         if u0.shape != (n_weights,):
             raise ValueError(
                 f"init must have shape (n,) = ({n_weights},) with n = n_features / "

@@ -10,6 +10,8 @@ index it misses: a zero entry is never credited as a recovered index.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import re
+
 import numpy as np
 from sklearn.utils import check_array
 from sklearn.utils._param_validation import validate_params
@@ -19,21 +21,23 @@ from ._core import top_k
 __all__ = ["exact_support_recovery", "make_support_scorer", "support_distance"]
 
 
-def _check_coef(coef, name):
-    """A finite, non-empty 1-D float64 vector; errors name ``name``.
+def _check_vector(value, name, *, ensure_1d=True):
+    """A finite, real, non-empty float64 array; errors name ``name``.
 
     Messages are one line and never print the array (scikit-learn's complex
-    check appends the whole array to its message).
+    check and numpy's conversion errors do, or do not say which argument is
+    at fault). With ``ensure_1d=False`` 2-D input is returned as is, for
+    callers that check an exact shape themselves.
     """
     try:
-        is_complex = np.iscomplexobj(coef)
+        is_complex = np.iscomplexobj(value)
     except (ValueError, TypeError):  # ragged or odd input: check_array says why
         is_complex = False
     if is_complex:
         raise ValueError(f"Invalid {name}: complex data not supported.")
     try:
-        coef = check_array(
-            coef,
+        value = check_array(
+            value,
             ensure_2d=False,
             ensure_min_samples=0,
             dtype=np.float64,
@@ -41,19 +45,19 @@ def _check_coef(coef, name):
         )
     except (ValueError, TypeError) as exc:
         message = str(exc).strip().split("\n")[0]
-        if name not in message:
+        if not re.search(rf"\b{re.escape(name)}\b", message):
             message = f"Invalid {name}: {message}"
         raise type(exc)(message) from None
-    if coef.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array; got shape {coef.shape}.")
-    if coef.shape[0] == 0:
-        raise ValueError(f"{name} is empty; expected at least one coefficient.")
-    return coef
+    if ensure_1d and value.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array; got shape {value.shape}.")
+    if value.size == 0:
+        raise ValueError(f"{name} is empty; expected at least one value.")
+    return value
 
 
 def _check_coef_pair(coef_true, coef_pred):
-    coef_true = _check_coef(coef_true, "coef_true")
-    coef_pred = _check_coef(coef_pred, "coef_pred")
+    coef_true = _check_vector(coef_true, "coef_true")
+    coef_pred = _check_vector(coef_pred, "coef_pred")
     if coef_pred.shape != coef_true.shape:
         raise ValueError(
             "coef_true and coef_pred must have the same length; got "
@@ -175,7 +179,7 @@ def make_support_scorer(coef_true):
     >>> cross_val_score(SEARegressor(8), X, y, scoring=scorer, cv=3).tolist()
     [0.0, 0.0, 0.0]
     """
-    coef_true = _check_coef(coef_true, "coef_true")
+    coef_true = _check_vector(coef_true, "coef_true")
 
     def scorer(estimator, X, y):
         return -float(support_distance(coef_true, np.ravel(estimator.coef_)))

@@ -446,3 +446,38 @@ def _bare_trailing_underscores(doc):
 )
 def test_docstring_types_quote_fitted_attribute_names(obj):
     assert _bare_trailing_underscores(obj.__doc__) == []
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"second_layer": [1j, 1.0]}, "Invalid second_layer: complex"),
+        ({"second_layer": ["a", "b"]}, "Invalid second_layer: could not convert"),
+        ({"second_layer": []}, "second_layer is empty"),
+        ({"init": np.ones(4) + 1j}, "Invalid init: complex"),
+        ({"init": ["a"] * 4}, "Invalid init: could not convert"),
+        ({"init": []}, "init is empty"),
+    ],
+)
+def test_array_parameters_errors_are_one_line_and_named(params, match):
+    X, y, _ = make_binary_teacher(30, 4, 2, random_state=0)
+    reg = BinaryHeavisideRegressor(n_patches=2, max_iter=5, **params)
+    with pytest.raises(ValueError, match=match) as info:
+        reg.fit(X, y)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "coef_true, match",
+    [
+        (np.ones(4) + 1j, "Invalid coef_true: complex"),
+        (["a"] * 4, "Invalid coef_true: could not convert"),
+        ([], "coef_true is empty"),
+    ],
+)
+def test_teacher_errors_are_one_line_and_named(coef_true, match):
+    X, y, _ = make_binary_teacher(30, 4, 2, random_state=0)
+    reg = BinaryHeavisideRegressor(n_patches=2, max_iter=5).fit(X, y)
+    with pytest.raises(ValueError, match=match) as info:
+        reg.hamming_path(coef_true)
+    assert "\n" not in str(info.value)

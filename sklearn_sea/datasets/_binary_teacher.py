@@ -5,10 +5,11 @@
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.utils import check_array, check_random_state
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from .._binary_network import _as_patches, _forward
+from ..metrics import _check_vector
 from ._compressed_sensing import add_noise
 
 INPUT_DISTRIBUTIONS = ("gaussian", "uniform", "bernoulli", "student_t")
@@ -121,9 +122,7 @@ def make_binary_teacher(
     if second_layer is None:
         second_layer = np.ones(n_patches)
     else:
-        second_layer = check_array(
-            second_layer, ensure_2d=False, dtype=np.float64, input_name="second_layer"
-        )
+        second_layer = _check_vector(second_layer, "second_layer", ensure_1d=False)
         if second_layer.shape != (n_patches,):
             raise ValueError(
                 f"second_layer must have shape (n_patches,) = ({n_patches},); "
