@@ -8,6 +8,7 @@ scaling, multi-output targets and the fitted attributes.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import re
 import warnings
 from numbers import Integral
 
@@ -49,16 +50,24 @@ def resolve_n_nonzero_coefs(n_nonzero_coefs, n_features):
 def _named_errors(name, validate):
     """Run ``validate()`` and make its error say which input is at fault.
 
-    numpy's own conversion errors ("could not convert string to float") do
-    not name the argument; users of a grid search need to know which one.
+    numpy's own conversion errors ("could not convert string to float") and
+    some of scikit-learn's ("Found array with dim 3") do not name the
+    argument; users of a grid search need to know which one. Of a message
+    over several lines only the first and scikit-learn's "Reshape your data"
+    hint are kept: the others print the array itself.
     """
     try:
         return validate()
     except (ValueError, TypeError) as exc:
         message = str(exc)
-        if f"Input {name} " in message or f"{name} " in message.split(":")[0]:
-            raise
-        raise type(exc)(f"Invalid {name}: {message}") from exc
+        lines = message.splitlines() or [type(exc).__name__]
+        hints = [line for line in lines[1:] if line.startswith("Reshape your data")]
+        short = " ".join([lines[0].rstrip(":") + ".", *hints]) if hints else lines[0]
+        if re.search(rf"\b{re.escape(name)}\b", short):
+            if short == message:
+                raise
+            raise type(exc)(short) from exc
+        raise type(exc)(f"Invalid {name}: {short}") from exc
 
 
 def validate_regression_data(estimator, X, y):

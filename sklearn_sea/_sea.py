@@ -31,7 +31,7 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
-from ._base import BaseKSparseRegressor
+from ._base import BaseKSparseRegressor, _named_errors
 from ._core import _accelerator
 from ._core import (
     GramDesign,
@@ -273,12 +273,29 @@ def _sea_compiled(loop, problem, k, exploration, support, max_iter, step_size, t
 def _check_design(X):
     if isinstance(X, LinearOperator):
         return X
-    return check_array(
-        X,
-        accept_sparse=["csr", "csc"],
-        dtype=[np.float64, np.float32],
-        input_name="X",
+    return _named_errors(
+        "X",
+        lambda: check_array(
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=[np.float64, np.float32],
+            input_name="X",
+        ),
     )
+
+
+def _check_normal_equations(gram, Aty, y_sq_norms):
+    """Refuse data whose normal equations overflowed (they were formed with
+    overflow warnings silenced, so that this error is all the user sees)."""
+    if not (
+        np.isfinite(Aty).all()
+        and np.isfinite(y_sq_norms).all()
+        and (gram is None or np.isfinite(gram).all())
+    ):
+        raise ValueError(
+            "||y||^2, X.T @ y or X.T @ X overflows: X or y has values too large "
+            "for the unnormalised problem; rescale them (SEARegressor does)."
+        )
 
 
 @validate_params(
@@ -364,8 +381,11 @@ def sea(
     True
     """
     X = _check_design(X)
-    y = check_array(
-        y, ensure_2d=False, dtype=[np.float64, np.float32], input_name="y"
+    y = _named_errors(
+        "y",
+        lambda: check_array(
+            y, ensure_2d=False, dtype=[np.float64, np.float32], input_name="y"
+        ),
     )
     single = y.ndim == 1
     y_2d = y.reshape(X.shape[0], -1) if y.shape[0] == X.shape[0] else None
@@ -374,24 +394,19 @@ def sea(
             f"y has {y.shape[0]} samples but X has {X.shape[0]}; they must match."
         )
     k = min(n_nonzero_coefs, X.shape[1])
-    design = _raw_design(X, precompute)
     work_dtype = np.result_type(X.dtype, np.float32)
     y_2d = y_2d.astype(work_dtype, copy=False)
-    Aty = np.asarray(X.T @ y_2d if not hasattr(X, "rmatmat") else X.rmatmat(y_2d))
-    y_sq_norms = np.einsum("ij,ij->j", y_2d, y_2d)
-    gram = getattr(design, "gram", None)
-    if not (
-        np.isfinite(Aty).all()
-        and np.isfinite(y_sq_norms).all()
-        and (gram is None or np.isfinite(gram).all())
-    ):
-        raise ValueError(
-            "||y||^2, X.T @ y or X.T @ X overflows: X or y has values too large "
-            "for the unnormalised problem; rescale them (SEARegressor does)."
-        )
+    with np.errstate(over="ignore", invalid="ignore"):
+        design = _raw_design(X, precompute)
+        Aty = np.asarray(X.T @ y_2d if not hasattr(X, "rmatmat") else X.rmatmat(y_2d))
+        y_sq_norms = np.einsum("ij,ij->j", y_2d, y_2d)
+    _check_normal_equations(getattr(design, "gram", None), Aty, y_sq_norms)
     if coef_init is not None:
-        coef_init = check_array(
-            coef_init, ensure_2d=False, dtype=work_dtype, input_name="coef_init"
+        coef_init = _named_errors(
+            "coef_init",
+            lambda: check_array(
+                coef_init, ensure_2d=False, dtype=work_dtype, input_name="coef_init"
+            ),
         )
         if coef_init.shape[0] != X.shape[1] or coef_init.size % X.shape[1]:
             raise ValueError(

@@ -30,7 +30,8 @@ from ._core import (
     top_k_rows,
 )
 from ._core._least_squares import _cholesky_solve
-from ._sea import DEFAULT_MAX_ITER, _sea
+from ._base import _named_errors
+from ._sea import DEFAULT_MAX_ITER, _check_normal_equations, _sea
 
 _EPS = np.finfo(np.float64).eps
 #: Running problems below which the batch hands over to the single kernel.
@@ -85,13 +86,17 @@ def _stacked_normal_equations(blocks, rhs):
 
 def _sea_each(X, y, k, max_iter, tol):
     """SEA (zero start) problem by problem with the single-problem kernel."""
-    gram = X[0].T @ X[0]  # a chunk of one problem, or a shared design
+    with np.errstate(over="ignore", invalid="ignore"):
+        gram = X[0].T @ X[0]  # a chunk of one problem, or a shared design
+        Aty = y @ X[0]
+        y_sq = np.einsum("bm,bm->b", y, y)
+    _check_normal_equations(gram, Aty, y_sq)
     coef = np.empty((y.shape[0], X.shape[2]))
     n_iter = np.empty(y.shape[0], dtype=np.intp)
     tol = np.broadcast_to(np.asarray(tol, dtype=np.float64), (y.shape[0],))
     for i in range(y.shape[0]):
         result = _sea(
-            SupportLeastSquares(GramDesign(gram), X[0].T @ y[i], y[i] @ y[i]),
+            SupportLeastSquares(GramDesign(gram), Aty[i], y_sq[i]),
             k,
             max_iter=max_iter,
             step_size=1.0,
@@ -113,9 +118,13 @@ def _sea_chunk(X, y, k, max_iter, tol):
     n_features = X.shape[2]
     # A design shared by the batch has one Gram matrix.
     shared = X.shape[0] == 1
-    gram_rows = np.matmul(X.transpose(0, 2, 1), X).reshape(-1, n_features)
-    Aty = np.einsum("bmn,bm->bn", np.broadcast_to(X, (n_problems, *X.shape[1:])), y)
-    y_sq = np.einsum("bm,bm->b", y, y)
+    with np.errstate(over="ignore", invalid="ignore"):
+        gram_rows = np.matmul(X.transpose(0, 2, 1), X).reshape(-1, n_features)
+        Aty = np.einsum(
+            "bmn,bm->bn", np.broadcast_to(X, (n_problems, *X.shape[1:])), y
+        )
+        y_sq = np.einsum("bm,bm->b", y, y)
+    _check_normal_equations(gram_rows, Aty, y_sq)
     tol = np.broadcast_to(np.asarray(tol, dtype=np.float64), (n_problems,))
 
     coef_out = np.zeros((n_problems, n_features))
@@ -313,10 +322,18 @@ def sea_batch(
             "X must have shape (n_problems, n_samples, n_features) or "
             f"(n_samples, n_features); got {X.shape}."
         )
-    X = check_array(
-        X.reshape(-1, X.shape[2]), dtype=np.float64, input_name="X"
-    ).reshape(X.shape)
-    y = check_array(y, ensure_2d=True, dtype=np.float64, input_name="y")
+    if X.shape[2] == 0:
+        raise ValueError(f"X has 0 features (shape {X.shape}); at least 1 is needed.")
+    X = _named_errors(
+        "X",
+        lambda: check_array(
+            X.reshape(-1, X.shape[2]), dtype=np.float64, input_name="X"
+        ).reshape(X.shape),
+    )
+    y = _named_errors(
+        "y",
+        lambda: check_array(y, ensure_2d=True, dtype=np.float64, input_name="y"),
+    )
     n_problems = y.shape[0]
     if X.shape[0] not in (1, n_problems) or X.shape[1] != y.shape[1]:
         raise ValueError(
