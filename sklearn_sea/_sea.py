@@ -32,11 +32,11 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from ._base import BaseKSparseRegressor, _named_errors
-from ._core import _accelerator
 from ._core import (
     GramDesign,
     SolverResult,
     SupportLeastSquares,
+    _accelerator,
     dense_operator_design,
     linear_operator_design,
     sparse_operator_design,
@@ -148,8 +148,17 @@ def _sea(
 
     compiled = _accelerator.compiled_gram_loop(problem)
     if compiled is not None:
-        return _sea_compiled(compiled, problem, k, exploration, support, max_iter,
-                             step_size, tol)
+        return _sea_compiled(
+            compiled,
+            problem,
+            k,
+            exploration,
+            support,
+            max_iter,
+            step_size,
+            tol,
+            fast_forward,
+        )
 
     loss_curve = np.empty(max_iter)
     best_rss, best_iter, best_support, best_coef = np.inf, 0, support, None
@@ -237,7 +246,9 @@ def _resolve_step_size(step_size, design, warm):
     return 1.0 / norm2 if norm2 > 0 else 1.0
 
 
-def _sea_compiled(loop, problem, k, exploration, support, max_iter, step_size, tol):
+def _sea_compiled(
+    loop, problem, k, exploration, support, max_iter, step_size, tol, fast_forward
+):
     """:func:`_sea` through the compiled Gram-mode loop (same iterates)."""
     exploration = np.array(exploration, dtype=np.float64)
     best_support, best_coef, n_iter, best_iter, n_supports, loss_curve = loop(
@@ -251,6 +262,7 @@ def _sea_compiled(loop, problem, k, exploration, support, max_iter, step_size, t
         exploration,
         np.ascontiguousarray(support, dtype=np.intp),
         lambda s: problem.solve(s)[0],
+        fast_forward,
     )
     if not np.isfinite(exploration).all():
         # Only a design or target beyond the float64 range gets here (the
