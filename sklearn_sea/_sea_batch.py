@@ -21,16 +21,16 @@ import numpy as np
 from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, validate_params
 
+from ._base import _named_errors
 from ._core import (
     GRAM_MAX_BYTES,
-    _accelerator,
     GramDesign,
     SupportLeastSquares,
+    _accelerator,
     solve_normal_equations,
     top_k_rows,
 )
 from ._core._least_squares import _cholesky_solve
-from ._base import _named_errors
 from ._sea import DEFAULT_MAX_ITER, _check_normal_equations, _sea
 
 _EPS = np.finfo(np.float64).eps
@@ -120,9 +120,7 @@ def _sea_chunk(X, y, k, max_iter, tol):
     shared = X.shape[0] == 1
     with np.errstate(over="ignore", invalid="ignore"):
         gram_rows = np.matmul(X.transpose(0, 2, 1), X).reshape(-1, n_features)
-        Aty = np.einsum(
-            "bmn,bm->bn", np.broadcast_to(X, (n_problems, *X.shape[1:])), y
-        )
+        Aty = np.einsum("bmn,bm->bn", np.broadcast_to(X, (n_problems, *X.shape[1:])), y)
         y_sq = np.einsum("bm,bm->b", y, y)
     _check_normal_equations(gram_rows, Aty, y_sq)
     tol = np.broadcast_to(np.asarray(tol, dtype=np.float64), (n_problems,))

@@ -153,9 +153,7 @@ def test_compiled_loop_applies_to_float64_gram_problems_only(monkeypatch):
     gram64 = SupportLeastSquares(GramDesign(A.T @ A), A.T @ y, y @ y)
     A32, y32 = A.astype(np.float32), y.astype(np.float32)
     gram32 = SupportLeastSquares(GramDesign(A32.T @ A32), A32.T @ y32, y32 @ y32)
-    operator = SupportLeastSquares(
-        sea_module.dense_operator_design(A), A.T @ y, y @ y
-    )
+    operator = SupportLeastSquares(sea_module.dense_operator_design(A), A.T @ y, y @ y)
     assert _accelerator.compiled_gram_loop(gram64) is not None
     assert _accelerator.compiled_gram_loop(gram32) is None
     assert _accelerator.compiled_gram_loop(operator) is None

@@ -805,9 +805,7 @@ GENERATOR_FINITE_CASES = [
         None,
         "normalized_signs",
     ),
-    _case(
-        make_binary_teacher, {**TEACHER, "second_layer": [0.0, 0.0]}, None, "zero_v"
-    ),
+    _case(make_binary_teacher, {**TEACHER, "second_layer": [0.0, 0.0]}, None, "zero_v"),
     _case(make_binary_teacher, {**TEACHER, "noise": 1e300}, None, "huge_noise"),
     _case(gaussian_convolution_matrix, {**CONV, "n_features": 1}, None, "one"),
     _case(gaussian_convolution_matrix, {**CONV, "width": 1e-200}, None, "tiny_width"),
