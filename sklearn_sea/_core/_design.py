@@ -60,12 +60,33 @@ class GramDesign:
         return self.gram[support].T
 
     def spectral_norm2(self):
-        """Largest eigenvalue of ``G``, i.e. ``||A||_2^2``."""
-        n = self.n_features
-        if n == 0:
-            return 0.0
-        from scipy.linalg import eigvalsh
+        """Largest eigenvalue of ``G``, i.e. ``||A||_2^2``.
 
+        Lanczos iterations (to 1e-12) above 256 features: the dense
+        eigensolver reduces all of ``G`` to tridiagonal form first, which
+        cost 3 to 4 times as much at 500 features (measured 7.6 to 12.7 ms
+        against 3.3 to 3.9 ms, the same value to 1e-15).
+        """
+        from scipy.linalg import eigvalsh
+        from scipy.sparse.linalg import ArpackNoConvergence, eigsh
+
+        n = self.n_features
+        if n == 0 or not np.any(self.gram):
+            return 0.0
+        if n > 256:
+            try:
+                # A fixed start vector keeps the result deterministic.
+                value = eigsh(
+                    self.gram,
+                    k=1,
+                    which="LA",
+                    v0=np.ones(n, dtype=self.gram.dtype),
+                    tol=1e-12,
+                    return_eigenvectors=False,
+                )
+                return float(value[0])
+            except ArpackNoConvergence:
+                pass
         return float(eigvalsh(self.gram, subset_by_index=[n - 1, n - 1])[0])
 
 
