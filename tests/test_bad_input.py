@@ -627,7 +627,19 @@ def test_sea_batch_degenerate_data_gives_finite_results(case):
     for b in range(2):
         X_b, y_b = X[b].astype(np.float64), y[b].astype(np.float64)
         single = sea(X_b, y_b, n_nonzero_coefs=3, max_iter=20)
-        np.testing.assert_array_equal(np.flatnonzero(coef[b]), np.flatnonzero(single))
+        if case == "duplicated_columns":
+            # Identical columns tie exactly in exact arithmetic; which copy
+            # rounding favours may differ between the batched and the single
+            # computation, and either gives the same fit.
+            np.testing.assert_allclose(
+                np.linalg.norm(X_b @ coef[b] - y_b),
+                np.linalg.norm(X_b @ single - y_b),
+                rtol=1e-10,
+            )
+        else:
+            np.testing.assert_array_equal(
+                np.flatnonzero(coef[b]), np.flatnonzero(single)
+            )
     for before, after in zip(originals, (X, y), strict=True):
         np.testing.assert_array_equal(before, after)
 
