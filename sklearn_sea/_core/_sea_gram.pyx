@@ -134,10 +134,11 @@ cdef bint _cholesky_solve(const double[:, ::1] gram, const double[::1] aty,
 
 cdef Py_ssize_t _steady_iterations(const double[::1] exploration,
                                    const double[::1] move,
-                                   const Py_ssize_t[::1] support,
-                                   Py_ssize_t remaining,
-                                   const unsigned char[::1] inside) noexcept nogil:
-    """How many more iterations provably keep ``support``, at most ``remaining``.
+                                   const unsigned char[::1] inside,
+                                   Py_ssize_t remaining) noexcept nogil:
+    """How many more iterations provably keep the support, at most ``remaining``.
+
+    ``inside`` marks the entries of the support.
 
     The bound of ``sklearn_sea._sea._steady_iterations``, computed in two
     passes: while the support is kept every entry moves linearly, and no
@@ -251,8 +252,8 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
             # known to keep it too (the rule of the Python loop).
             n_same = 1
             if fast_forward:
-                n_same += _steady_iterations(exploration, move, support,
-                                             max_iter - t - 1, inside)
+                n_same += _steady_iterations(exploration, move, inside,
+                                             max_iter - t - 1)
             for i in range(t, t + n_same):
                 loss_curve[i] = 0.5 * rss
             t += n_same
