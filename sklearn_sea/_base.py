@@ -151,6 +151,10 @@ class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         """
         raise NotImplementedError
 
+    def _support_size(self, n_features):
+        """The support size k of the solves (``n_nonzero_coefs`` resolved)."""
+        return resolve_n_nonzero_coefs(self.n_nonzero_coefs, n_features)
+
     def _prepare_solver(self, X, y, sample_weight, prepared):
         """Resolve data-dependent settings before the per-target solves.
 
@@ -179,7 +183,7 @@ class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         """
         X, y = validate_regression_data(self, X, y)
         sample_weight = check_sample_weight(sample_weight, X)
-        k = resolve_n_nonzero_coefs(self.n_nonzero_coefs, X.shape[1])
+        k = self._support_size(X.shape[1])
         y_2d = y.reshape(y.shape[0], -1)
         prepared = prepare_least_squares(
             X, y_2d, sample_weight, self.fit_intercept, self.precompute

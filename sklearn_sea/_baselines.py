@@ -53,7 +53,12 @@ class OMPRegressor(BaseKSparseRegressor):
     n_nonzero_coefs : int, default=None
         Number of nonzero coefficients k. None means 10% of the features
         (at least one). Values above ``n_features`` are clipped with a
-        warning.
+        warning. Ignored when ``tol`` is given.
+    tol : float, default=None
+        Maximum squared norm of the residual ``||y - X w - b||^2``
+        (weighted): features are added until it is reached, as in
+        scikit-learn's ``OrthogonalMatchingPursuit``. If not None, overrides
+        ``n_nonzero_coefs``.
     fit_intercept : bool, default=True
         Fit an intercept (centre ``X`` and ``y``).
     precompute : "auto" or bool, default="auto"
@@ -66,11 +71,13 @@ class OMPRegressor(BaseKSparseRegressor):
         Coefficients, at most ``n_nonzero_coefs_`` nonzero per target.
     intercept_ : float or ndarray of shape (n_targets,)
         Independent term.
-    n_nonzero_coefs_ : int
-        Support size used after defaulting and clipping.
+    n_nonzero_coefs_ : int or None
+        Support size used after defaulting and clipping; None when ``tol``
+        sets the number of features (as in scikit-learn).
     n_iter_ : int or ndarray of shape (n_targets,)
-        Number of features selected (fewer than k when the residual vanished
-        or the remaining features are dependent on the selected ones).
+        Number of features selected (fewer than k when the residual vanished,
+        reached ``tol``, or the remaining features are dependent on the
+        selected ones).
     best_iter_ : int or ndarray of shape (n_targets,)
         Index of the returned step in ``loss_curve_`` (the last one).
     loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays
@@ -110,13 +117,32 @@ class OMPRegressor(BaseKSparseRegressor):
     True
     """
 
-    def __init__(self, n_nonzero_coefs=None, *, fit_intercept=True, precompute="auto"):
+    _parameter_constraints: dict = {
+        **BaseKSparseRegressor._parameter_constraints,
+        "tol": [Interval(Real, 0, None, closed="left"), None],
+    }
+
+    def __init__(
+        self, n_nonzero_coefs=None, *, tol=None, fit_intercept=True, precompute="auto"
+    ):
         self.n_nonzero_coefs = n_nonzero_coefs
+        self.tol = tol
         self.fit_intercept = fit_intercept
         self.precompute = precompute
 
+    def _support_size(self, n_features):
+        if self.tol is not None:
+            return n_features
+        return super()._support_size(n_features)
+
     def _solve(self, problem, k, coef_init, loss_scale):
-        return _omp(problem, k)
+        return _omp(problem, k, tol=None if self.tol is None else self.tol / loss_scale)
+
+    def fit(self, X, y, sample_weight=None):
+        super().fit(X, y, sample_weight=sample_weight)
+        if self.tol is not None:
+            self.n_nonzero_coefs_ = None
+        return self
 
 
 class OMPRRegressor(_GradientStepMixin, BaseKSparseRegressor):

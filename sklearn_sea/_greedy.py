@@ -8,7 +8,7 @@ from scipy.linalg import cho_solve, solve_triangular
 from ._trace import SupportTrace, exact_fit_tol
 
 
-def _omp(problem, k):
+def _omp(problem, k, tol=None):
     """OMP: k greedy steps, each adding ``argmax_j |A_j^T r|`` and refitting.
 
     The Cholesky factor of ``A_S^T A_S`` grows by one row per step, so step
@@ -28,7 +28,9 @@ def _omp(problem, k):
     problem : SupportLeastSquares
         Least squares ``1/2 ||A x - y||^2``.
     k : int
-        Number of atoms.
+        Number of atoms at most.
+    tol : float or None
+        Also stop once ``||A x - y||^2 <= tol`` (scikit-learn's ``tol``).
 
     Returns
     -------
@@ -39,7 +41,9 @@ def _omp(problem, k):
     dtype = problem.Aty.dtype
     Aty = problem.Aty.astype(np.float64)
     eps = np.finfo(dtype).eps
-    fit_tol = exact_fit_tol(problem)
+    fit_tol = (
+        exact_fit_tol(problem) if tol is None else max(exact_fit_tol(problem), tol)
+    )
 
     factor = np.zeros((k, k))
     gram_columns = np.empty((n_features, k))

@@ -202,6 +202,29 @@ def test_omp_with_intercept_matches_scikit_learn():
     assert ours.intercept_ == pytest.approx(theirs.intercept_)
 
 
+@pytest.mark.parametrize("tol", [5.0, 1.0, 0.1])
+def test_omp_tol_matches_scikit_learn(tol):
+    # tol overrides n_nonzero_coefs in both: features are added until the
+    # squared residual norm is at most tol.
+    A, y, _ = make_compressed_sensing(100, 200, 10, noise=0.05, random_state=0)
+    ours = OMPRegressor(3, tol=tol, fit_intercept=False).fit(A, y)
+    theirs = OrthogonalMatchingPursuit(tol=tol, fit_intercept=False).fit(A, y)
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-9, atol=1e-12)
+    assert ours.n_nonzero_coefs_ is None
+    assert np.sum((y - A @ ours.coef_) ** 2) <= tol
+    # One feature fewer would not reach tol.
+    assert 2 * ours.loss_curve_[-2] > tol
+
+
+def test_omp_tol_is_in_the_units_of_y():
+    A, y, _ = make_compressed_sensing(100, 200, 10, noise=0.05, random_state=1)
+    ours = OMPRegressor(tol=0.5).fit(A, y)
+    scaled = OMPRegressor(tol=0.5 * 1e6).fit(A, 1e3 * y)
+    np.testing.assert_array_equal(ours.coef_ != 0, scaled.coef_ != 0)
+    residual = y - A @ ours.coef_ - ours.intercept_
+    assert residual @ residual <= 0.5
+
+
 def test_omp_stops_at_an_exact_fit():
     A, y, coef = make_compressed_sensing(40, 80, 3, random_state=0)
     reg = OMPRegressor(10, fit_intercept=False).fit(A, y)
