@@ -111,7 +111,9 @@ def _sea(
     support repeats, the step repeats too, and the run advances to the
     first iteration at which the top-k could change (see
     :func:`_steady_iterations`), applying the same sequence of floating-point
-    subtractions without selecting supports in between.
+    subtractions without selecting supports in between. Float64 problems
+    with a Gram matrix run the same iterations in the compiled loop where it
+    is built (:mod:`sklearn_sea._core._accelerator`).
 
     Parameters
     ----------
