@@ -152,8 +152,13 @@ class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         raise NotImplementedError
 
     def _support_size(self, n_features):
-        """The support size k of the solves (``n_nonzero_coefs`` resolved)."""
-        return resolve_n_nonzero_coefs(self.n_nonzero_coefs, n_features)
+        """The support size k of the solves, and the ``n_nonzero_coefs_`` to report.
+
+        ``n_nonzero_coefs`` defaulted and clipped, for both; an estimator
+        whose stopping rule sets the number of features reports None.
+        """
+        k = resolve_n_nonzero_coefs(self.n_nonzero_coefs, n_features)
+        return k, k
 
     def _prepare_solver(self, X, y, sample_weight, prepared):
         """Resolve data-dependent settings before the per-target solves.
@@ -183,7 +188,7 @@ class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         """
         X, y = validate_regression_data(self, X, y)
         sample_weight = check_sample_weight(sample_weight, X)
-        k = self._support_size(X.shape[1])
+        k, n_nonzero_coefs = self._support_size(X.shape[1])
         y_2d = y.reshape(y.shape[0], -1)
         prepared = prepare_least_squares(
             X, y_2d, sample_weight, self.fit_intercept, self.precompute
@@ -200,7 +205,7 @@ class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
             for t in range(prepared.n_targets)
         ]
         self._store_results(results, prepared, single_target=y.ndim == 1, dtype=X.dtype)
-        self.n_nonzero_coefs_ = k
+        self.n_nonzero_coefs_ = n_nonzero_coefs
         if not all(result.converged for result in results):
             warnings.warn(
                 f"{type(self).__name__} stopped at max_iter={self.max_iter} before "

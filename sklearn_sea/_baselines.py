@@ -131,18 +131,13 @@ class OMPRegressor(BaseKSparseRegressor):
         self.precompute = precompute
 
     def _support_size(self, n_features):
+        # As in scikit-learn: tol overrides n_nonzero_coefs_, reported as None.
         if self.tol is not None:
-            return n_features
+            return n_features, None
         return super()._support_size(n_features)
 
     def _solve(self, problem, k, coef_init, loss_scale):
         return _omp(problem, k, tol=None if self.tol is None else self.tol / loss_scale)
-
-    def fit(self, X, y, sample_weight=None):
-        super().fit(X, y, sample_weight=sample_weight)
-        if self.tol is not None:
-            self.n_nonzero_coefs_ = None
-        return self
 
 
 class OMPRRegressor(_GradientStepMixin, BaseKSparseRegressor):
