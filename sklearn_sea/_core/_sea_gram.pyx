@@ -18,7 +18,8 @@ the results equal those of the Python loop up to rounding.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from libc.math cimport INFINITY, ceil, fabs
+from cpython.exc cimport PyErr_CheckSignals
+from libc.math cimport INFINITY, ceil, fabs, isfinite
 from libc.string cimport memcmp, memcpy
 from libcpp.algorithm cimport nth_element
 from scipy.linalg.cython_blas cimport dtrsv
@@ -34,6 +35,64 @@ cdef extern from "_sea_gram_kernels.h" nogil:
 
 
 cdef double _EPS = np.finfo(np.float64).eps
+
+# Floating-point operations between two checks for Ctrl-C: about 10 ms of
+# work at the loop's usual rate, far below the 0.1 s a user notices, and
+# enough that the check itself costs nothing measurable.
+cdef double _WORK_BETWEEN_SIGNAL_CHECKS = 2e7
+
+
+cdef _check_inputs(const double[:, ::1] gram, const double[::1] aty,
+                   double y_sq_norm, Py_ssize_t k, Py_ssize_t max_iter,
+                   double step_size, double tol, const double[::1] exploration,
+                   const Py_ssize_t[::1] first_support):
+    """Raise ValueError unless the loop can run on these inputs.
+
+    The loop reads ``gram``, ``aty`` and ``exploration`` at the indices of
+    its supports with bounds checks off: a wrong size, an index out of range
+    or an unsorted support would read or write outside the arrays.
+    """
+    cdef Py_ssize_t n = gram.shape[0], i, j
+    if n < 1 or gram.shape[1] != n:
+        raise ValueError(
+            f"sea_gram_loop: gram must be a non-empty square matrix; got shape "
+            f"({gram.shape[0]}, {gram.shape[1]}).")
+    if aty.shape[0] != n or exploration.shape[0] != n:
+        raise ValueError(
+            f"sea_gram_loop: inconsistent shapes of its inputs: gram has {n} "
+            f"rows, aty {aty.shape[0]} entries and exploration "
+            f"{exploration.shape[0]}.")
+    if not 1 <= k <= n:
+        raise ValueError(
+            f"sea_gram_loop: k must be in [1, n_features={n}]; got k={k}.")
+    if first_support.shape[0] != k:
+        raise ValueError(
+            f"sea_gram_loop: first_support must hold k={k} indices (inconsistent "
+            f"shapes); got {first_support.shape[0]}.")
+    for j in range(k):
+        if not 0 <= first_support[j] < n or (
+                j > 0 and first_support[j] <= first_support[j - 1]):
+            raise ValueError(
+                "sea_gram_loop: first_support must be strictly increasing "
+                f"indices in [0, {n}).")
+    if max_iter < 1:
+        raise ValueError(f"sea_gram_loop: max_iter must be >= 1; got {max_iter}.")
+    if not (isfinite(step_size) and step_size > 0):
+        raise ValueError(
+            f"sea_gram_loop: step_size must be a finite positive number; got "
+            f"{step_size}.")
+    if not tol >= 0:
+        raise ValueError(f"sea_gram_loop: tol must be >= 0; got {tol}.")
+    if not isfinite(y_sq_norm):
+        raise ValueError("sea_gram_loop: y_sq_norm is NaN or infinite.")
+    # O(n) checks: a NaN off the diagonal of gram reaches the exploration
+    # vector within an iteration, where the top-k selection reports it.
+    for i in range(n):
+        if not (isfinite(aty[i]) and isfinite(exploration[i])
+                and isfinite(gram[i, i]) and gram[i, i] >= 0):
+            raise ValueError(
+                "sea_gram_loop: aty, exploration or the diagonal of gram holds "
+                "NaN, infinity or a negative value.")
 
 
 cdef Py_ssize_t _top_k(const double[::1] x, Py_ssize_t k,
@@ -217,11 +276,14 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
     cdef Py_ssize_t t = 0, i, j, best_iter = 0
     cdef Py_ssize_t key_bytes = k * sizeof(Py_ssize_t)
     cdef double rss = 0.0, best_rss = float("inf")
-    cdef Py_ssize_t n_same
+    cdef Py_ssize_t n_same, repeat
     cdef bint same, solved
+    cdef double work = 0.0
 
-    if first_support.shape[0] != k or aty.shape[0] != n or gram.shape[1] != n:
-        raise ValueError("sea_gram_loop: inconsistent shapes of its inputs.")
+    _check_inputs(gram, aty, y_sq_norm, k, max_iter, step_size, tol,
+                  exploration, first_support)
+    if not callable(fallback_solve):
+        raise TypeError("sea_gram_loop: fallback_solve must be callable.")
     support_arr = np.array(first_support, dtype=np.intp)
     previous_arr = np.full(k, -1, dtype=np.intp)
     best_support_arr = support_arr.copy()
@@ -241,6 +303,9 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
     seen = set()
 
     while t < max_iter:
+        if work > _WORK_BETWEEN_SIGNAL_CHECKS:
+            PyErr_CheckSignals()  # raises KeyboardInterrupt on Ctrl-C
+            work = 0.0
         if t > 0 and _top_k(exploration, k, previous, scratch, support) != k:
             raise ValueError(
                 "SEA's exploration vector holds NaN: check X and y for NaN, "
@@ -258,9 +323,14 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
                 loss_curve[i] = 0.5 * rss
             t += n_same
             if t < max_iter:  # the last exploration vector is never read
-                for _ in range(n_same):
+                for repeat in range(n_same):
                     for i in range(n):
                         exploration[i] -= move[i]
+                    work += n
+                    if work > _WORK_BETWEEN_SIGNAL_CHECKS:
+                        PyErr_CheckSignals()
+                        work = 0.0
+            work += n
             continue
         else:
             # A Python bytes key per new support: the distinct supports are
@@ -270,7 +340,11 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
                 solved = _cholesky_solve(gram, aty, support, k, block, coef)
             if not solved:
                 coef_fallback = np.asarray(fallback_solve(support_arr.copy()),
-                                           dtype=np.float64)
+                                           dtype=np.float64).ravel()
+                if coef_fallback.shape[0] != k or not np.isfinite(coef_fallback).all():
+                    raise ValueError(
+                        f"sea_gram_loop: fallback_solve must return {k} finite "
+                        f"coefficients; got {coef_fallback.shape[0]} values.")
                 for j in range(k):
                     coef[j] = coef_fallback[j]
             with nogil:
@@ -291,6 +365,8 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
                     inside[i] = 0
                 for j in range(k):
                     inside[support[j]] = 1
+            # Top-k, factorisation and gradient of a new support.
+            work += 3.0 * n + k * (k * k / 3.0 + 2.0 * k + 2.0 * n)
         loss_curve[t] = 0.5 * rss
         t += 1
         if rss < best_rss:
