@@ -36,6 +36,12 @@ def resolve_n_nonzero_coefs(n_nonzero_coefs, n_features):
     """
     if n_nonzero_coefs is None:
         return max(int(0.1 * n_features), 1)
+    # Checked here too: parameter validation can be switched off
+    # (sklearn.config_context(skip_parameter_validation=True)).
+    if not n_nonzero_coefs >= 1:
+        raise ValueError(
+            f"n_nonzero_coefs must be at least 1; got {n_nonzero_coefs!r}."
+        )
     if n_nonzero_coefs > n_features:
         warnings.warn(
             f"n_nonzero_coefs={n_nonzero_coefs} is larger than n_features="
@@ -131,6 +137,16 @@ def check_sample_weight(sample_weight, X):
     return weight
 
 
+def _loss_scales(prepared):
+    """Factors from the solvers' objectives to the user's units, per target.
+
+    They overflow to inf beyond ``|y| ~ 1e154`` (and the objectives with
+    them); the solvers never use them for that reason.
+    """
+    with np.errstate(over="ignore"):
+        return prepared.y_scale.astype(np.float64) ** 2
+
+
 class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
     """Base class of the linear regressors with at most k nonzero coefficients.
 
@@ -194,7 +210,9 @@ class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
             X, y_2d, sample_weight, self.fit_intercept, self.precompute
         )
         inits = self._prepare_solver(X, y, sample_weight, prepared)
-        loss_scales = prepared.y_scale.astype(np.float64) ** 2
+        loss_scales = _loss_scales(prepared)
+        # Parallel columns count once: k cannot exceed the distinct features.
+        k = min(k, prepared.n_features)
         results = [
             self._solve(
                 prepared.problem(t),
@@ -218,8 +236,11 @@ class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
     def _store_results(self, results, prepared, single_target, dtype):
         coef, intercept = prepared.to_original(np.array([r.coef for r in results]))
         # Objectives are reported in the units of the user's target.
-        loss_scale = prepared.y_scale.astype(np.float64) ** 2
-        curves = [r.loss_curve * s for r, s in zip(results, loss_scale, strict=True)]
+        with np.errstate(over="ignore"):
+            curves = [
+                r.loss_curve * s
+                for r, s in zip(results, _loss_scales(prepared), strict=True)
+            ]
         n_iter = np.array([r.n_iter for r in results])
         best_iter = np.array([r.best_iter for r in results])
         explored = np.array([r.n_supports_explored for r in results])

@@ -28,6 +28,7 @@ from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.parallel import Parallel, delayed
 
 from ._base import (
+    _loss_scales,
     check_sample_weight,
     validate_predict_data,
     validate_regression_data,
@@ -89,13 +90,13 @@ def _sea_path(
         Intercepts for each k.
     """
     prepared = prepare_least_squares(X, y, sample_weight, fit_intercept, precompute)
-    n_targets, n_features = prepared.n_targets, X.shape[1]
+    n_targets, n_features = prepared.n_targets, prepared.n_features
     # One step for the whole path: with a zero start the supports do not depend
     # on it, with a warm start it must be the warm-start step of SEARegressor.
     step = _resolve_step_size(step_size, prepared.design, warm=path_init == "previous")
     coefs = np.zeros((max_n_nonzero_coefs, n_targets, n_features), prepared.work_dtype)
     for t in range(n_targets):
-        loss_scale = float(prepared.y_scale[t]) ** 2
+        loss_scale = _loss_scales(prepared)[t]
         previous = None
         for k in range(1, max_n_nonzero_coefs + 1):
             # A fresh per-support cache per k; the design (Gram matrix or
@@ -107,7 +108,7 @@ def _sea_path(
                 tol_t = tol / loss_scale
             result = _sea(
                 problem,
-                k,
+                min(k, n_features),  # parallel columns count once
                 max_iter=max_iter,
                 step_size=step,
                 coef_init=previous,
@@ -121,6 +122,12 @@ def _sea_path(
         np.array([coef for coef, _ in originals]),
         np.array([intercept for _, intercept in originals]),
     )
+
+
+def _power_of_two_unit(y):
+    """The power of two at most ``max |y|`` (1 for a zero y): dividing by it is exact."""
+    peak = float(np.max(np.abs(y))) if y.size else 0.0
+    return np.ldexp(1.0, np.frexp(peak)[1] - 1) if peak > 0 else np.float64(1.0)
 
 
 def _sea_path_mse(X, y, sample_weight, train, test, max_n_nonzero_coefs, params):
@@ -323,25 +330,35 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
         max_k = _default_max_n_nonzero_coefs(self.max_n_nonzero_coefs, X.shape[1])
         cv = check_cv(self.cv)
         params = self._path_params()
+        # Held-out errors are computed on y divided by a power of two (an
+        # exact scaling): they neither overflow nor underflow for any y of
+        # the float64 range, and the choice of k does not depend on its scale.
+        unit = _power_of_two_unit(y_2d)
         mse_path = Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(
-            delayed(_sea_path_mse)(X, y_2d, weight, train, test, max_k, params)
+            delayed(_sea_path_mse)(X, y_2d / unit, weight, train, test, max_k, params)
             for train, test in cv.split(X, y)
         )
-        self.mse_path_ = np.array(mse_path).T
-        if np.all(np.isnan(self.mse_path_)):
+        scaled_mse = np.array(mse_path).T
+        if np.all(np.isnan(scaled_mse)):
             raise ValueError(
                 "Every cross-validation split has a training or test set of "
                 "zero total sample_weight; no held-out error can be computed."
             )
         self.max_n_nonzero_coefs_ = max_k
-        mean_mse = np.nanmean(self.mse_path_, axis=1)
+        mean_mse = np.nanmean(scaled_mse, axis=1)
         self.n_nonzero_coefs_ = int(np.argmin(mean_mse)) + 1
-        self.cv_results_ = {
-            "n_nonzero_coefs": np.arange(1, max_k + 1),
-            "mean_test_mse": mean_mse,
-            "std_test_mse": np.nanstd(self.mse_path_, axis=1),
-            **{f"split{i}_test_mse": fold for i, fold in enumerate(self.mse_path_.T)},
-        }
+        with np.errstate(over="ignore", under="ignore"):
+            # Reported in the units of y squared (inf or 0 beyond 1e+-154).
+            self.mse_path_ = scaled_mse * unit**2
+            self.cv_results_ = {
+                "n_nonzero_coefs": np.arange(1, max_k + 1),
+                "mean_test_mse": mean_mse * unit**2,
+                "std_test_mse": np.nanstd(scaled_mse, axis=1) * unit**2,
+                **{
+                    f"split{i}_test_mse": fold
+                    for i, fold in enumerate(self.mse_path_.T)
+                },
+            }
         self._refit(X, y, y_2d, weight)
         return self
 

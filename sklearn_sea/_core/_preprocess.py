@@ -5,7 +5,10 @@ The solvers see ``A = diag(sqrt(w)) (X - 1 x_offset^T) diag(1 / x_scale)`` and
 intercept), unit-norm columns, and a target of unit maximum magnitude. Unit
 columns make the top-k selection invariant to rescaling a feature; the target
 scale keeps ``||b||^2`` representable for data of magnitude up to ``1e150``.
-Coefficients are mapped back by :meth:`PreparedLeastSquares.to_original`.
+Parallel columns (identical after this normalisation, up to sign) are one
+feature for the solvers: they see the lowest index of each group only (see
+:mod:`._duplicates`). Coefficients are mapped back by
+:meth:`PreparedLeastSquares.to_original`.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -21,6 +24,7 @@ from ._design import (
     dense_operator_design,
     sparse_operator_design,
 )
+from ._duplicates import ColumnFolding, find_parallel_columns
 from ._least_squares import SupportLeastSquares
 
 #: Largest Gram matrix ``precompute="auto"`` forms, in bytes (256 MiB, i.e.
@@ -59,10 +63,16 @@ class PreparedLeastSquares:
     y_offset: np.ndarray
     y_scale: np.ndarray
     work_dtype: np.dtype
+    folding: ColumnFolding | None = None
 
     @property
     def n_targets(self):
         return self.Aty.shape[1]
+
+    @property
+    def n_features(self):
+        """Number of features the solvers see (one per group of parallel columns)."""
+        return self.Aty.shape[0]
 
     def problem(self, target):
         """The single-target problem solved by the k-sparse kernels."""
@@ -71,12 +81,17 @@ class PreparedLeastSquares:
         )
 
     def to_normalized(self, coef, target):
-        """Map user-scale coefficients of one target into the solver's scale."""
-        return (
+        """Map user-scale coefficients of one target into the solver's scale.
+
+        Coefficients of parallel columns add up on their representative, so
+        the predictions are unchanged.
+        """
+        coef = (
             np.asarray(coef, dtype=self.work_dtype)
             * self.x_scale
             / self.y_scale[target]
         )
+        return coef if self.folding is None else self.folding.fold(coef)
 
     def to_original(self, coef):
         """Map solver coefficients ``(n_targets, n_features)`` back to user scale.
@@ -86,8 +101,20 @@ class PreparedLeastSquares:
         coef : ndarray of shape (n_targets, n_features)
         intercept : ndarray of shape (n_targets,)
         """
-        coef = coef * self.y_scale[:, None] / self.x_scale
-        intercept = self.y_offset - coef @ self.x_offset
+        if self.folding is not None:
+            coef = self.folding.expand(coef)
+        with np.errstate(over="ignore", invalid="ignore"):
+            coef = coef * self.y_scale[:, None] / self.x_scale
+            intercept = self.y_offset - coef @ self.x_offset
+        if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
+            # The exact answer is not representable: refuse it rather than
+            # return inf and NaN predictions.
+            raise ValueError(
+                "The fitted coefficients overflow the float64 range: y is too "
+                f"large for the scale of X (max |y| about {self.y_scale.max():.3g}, "
+                f"smallest column norm of X about {self.x_scale.min():.3g}); "
+                "rescale X or y."
+            )
         return coef, intercept
 
 
@@ -136,15 +163,30 @@ def prepare_least_squares(X, y, sample_weight, fit_intercept, precompute):
     if sparse:
         sq = np.asarray(X.multiply(X).T @ weight, dtype=work_dtype).ravel()
         x_scale = np.sqrt(np.maximum(sq - total_weight * x_offset**2, 0))
-        x_scale = np.where(x_scale > 0, x_scale, 1.0).astype(work_dtype)
+        nonzero = x_scale > 0
+        x_scale = np.where(nonzero, x_scale, 1.0).astype(work_dtype)
         operator = sparse_operator_design(X, x_offset, x_scale, sqrt_weight)
+        # Uncached columns: the candidates are checked once, and caching
+        # them would keep thousands of dense columns of a large sparse X.
+        folding = find_parallel_columns(
+            operator.rmatvec, operator._columns, X.shape[0], nonzero, work_dtype
+        )
+        if folding is not None:
+            kept = folding.representatives
+            X = X[:, kept]
+            operator = sparse_operator_design(
+                X, x_offset[kept], x_scale[kept], sqrt_weight
+            )
+            x_offset_kept, x_scale_kept = x_offset[kept], x_scale[kept]
+        else:
+            x_offset_kept, x_scale_kept = x_offset, x_scale
         Aty = operator.rmatvec(b)
         if use_gram(X, precompute):
             # X^T W X - W_total x_offset x_offset^T, formed without densifying X.
             weighted = sp.diags(weight) @ X
             gram = np.asarray((X.T @ weighted).toarray(), dtype=work_dtype)
-            gram -= total_weight * np.outer(x_offset, x_offset)
-            design = GramDesign(gram / np.outer(x_scale, x_scale))
+            gram -= total_weight * np.outer(x_offset_kept, x_offset_kept)
+            design = GramDesign(gram / np.outer(x_scale_kept, x_scale_kept))
         else:
             design = operator
     else:
@@ -156,8 +198,14 @@ def prepare_least_squares(X, y, sample_weight, fit_intercept, precompute):
         if np.any(sqrt_weight != 1):
             A *= sqrt_weight[:, None]
         x_scale = _robust_column_norms(A)
-        x_scale = np.where(x_scale > 0, x_scale, 1.0)
+        nonzero = x_scale > 0
+        x_scale = np.where(nonzero, x_scale, 1.0)
         A /= x_scale
+        folding = find_parallel_columns(
+            lambda r: A.T @ r, lambda S: A[:, S], A.shape[0], nonzero, work_dtype
+        )
+        if folding is not None:
+            A = np.ascontiguousarray(A[:, folding.representatives])
         Aty = A.T @ b
         if use_gram(X, precompute):
             design = GramDesign(A.T @ A)
@@ -166,11 +214,12 @@ def prepare_least_squares(X, y, sample_weight, fit_intercept, precompute):
 
     return PreparedLeastSquares(
         design=design,
-        Aty=np.asarray(Aty).reshape(n_features, -1),
+        Aty=np.asarray(Aty).reshape(design.n_features, -1),
         y_sq_norms=y_sq_norms,
         x_offset=x_offset,
         x_scale=x_scale,
         y_offset=y_offset,
         y_scale=y_scale,
         work_dtype=work_dtype,
+        folding=folding,
     )
