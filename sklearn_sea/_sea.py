@@ -139,6 +139,8 @@ def _sea(
     SolverResult
     """
     n_features = problem.n_features
+    if not 1 <= k <= n_features:
+        raise ValueError(f"k must be in [1, n_features={n_features}]; got {k}.")
     dtype = problem.Aty.dtype
     warm = coef_init is not None and np.any(coef_init)
     if warm:
@@ -286,6 +288,11 @@ def _sea_compiled(
 
 def _check_design(X):
     if isinstance(X, LinearOperator):
+        if X.dtype is not None and np.issubdtype(X.dtype, np.complexfloating):
+            raise ValueError(
+                f"X (a LinearOperator) has the complex dtype {X.dtype}; SEA "
+                "needs a real design."
+            )
         return X
     return _named_errors(
         "X",
@@ -412,7 +419,9 @@ def sea(
     y_2d = y_2d.astype(work_dtype, copy=False)
     with np.errstate(over="ignore", invalid="ignore"):
         design = _raw_design(X, precompute)
-        Aty = np.asarray(X.T @ y_2d if not hasattr(X, "rmatmat") else X.rmatmat(y_2d))
+        Aty = np.asarray(
+            design.rmatvec(y_2d) if isinstance(X, LinearOperator) else X.T @ y_2d
+        )
         y_sq_norms = np.einsum("ij,ij->j", y_2d, y_2d)
     _check_normal_equations(getattr(design, "gram", None), Aty, y_sq_norms)
     if coef_init is not None:

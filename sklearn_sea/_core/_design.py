@@ -224,11 +224,43 @@ def dense_operator_design(A):
 _BASIS_BLOCK = 32
 
 
+def _checked_product(product, operand, n_rows, what, dtype):
+    """``product(operand)`` as a real array of ``n_rows`` rows, or a named error.
+
+    A user's operator is code the package does not control: a wrong length,
+    complex or non-finite values would otherwise surface as numpy's shape
+    errors, LAPACK failures or a silently dropped imaginary part.
+    """
+    try:
+        values = np.asarray(product(operand))
+    except ValueError as exc:  # scipy's own shape checks of the output
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ValueError(
+            f"X (a LinearOperator) failed to compute {what}: {first_line}"
+        ) from exc
+    if values.ndim == 0 or values.shape[0] != n_rows or values.size % max(n_rows, 1):
+        raise ValueError(
+            f"X (a LinearOperator) returned {values.size} values from "
+            f"{what}; expected {n_rows}."
+        )
+    if np.iscomplexobj(values):
+        raise ValueError(
+            f"X (a LinearOperator) returned complex values from {what}; SEA "
+            "needs a real design."
+        )
+    if not np.isfinite(values).all():
+        raise ValueError(
+            f"X (a LinearOperator) returned NaN or infinity from {what}."
+        )
+    return values.astype(dtype, copy=False)
+
+
 def linear_operator_design(operator, dtype=np.float64):
     """:class:`OperatorDesign` over a :class:`~scipy.sparse.linalg.LinearOperator`.
 
     Columns are obtained as ``A @ e_j``, only for the indices a solver
-    visits, by blocks of at most 32 unit vectors.
+    visits, by blocks of at most 32 unit vectors. Every product is checked
+    (length, real and finite values), with errors naming ``X``.
     """
     operator = aslinearoperator(operator)
     n_samples, n_features = operator.shape
@@ -239,18 +271,25 @@ def linear_operator_design(operator, dtype=np.float64):
             chunk = support[start : start + _BASIS_BLOCK]
             basis = np.zeros((n_features, chunk.shape[0]), dtype=dtype)
             basis[chunk, np.arange(chunk.shape[0])] = 1
-            out[:, start : start + chunk.shape[0]] = np.asarray(
-                operator.matmat(basis), dtype=dtype
-            ).reshape(n_samples, -1)
+            block = _checked_product(operator.matmat, basis, n_samples, "X @ v", dtype)
+            out[:, start : start + chunk.shape[0]] = block.reshape(n_samples, -1)
         return out
 
+    def matvec(v):
+        return _checked_product(operator.matvec, v, n_samples, "X @ v", dtype).ravel()
+
     def rmatvec(r):
-        if r.ndim == 2:
-            return np.asarray(operator.rmatmat(r), dtype=dtype)
-        return np.asarray(operator.rmatvec(r), dtype=dtype).ravel()
+        product = _checked_product(
+            operator.rmatmat if r.ndim == 2 else operator.rmatvec,
+            r,
+            n_features,
+            "X.T @ r",
+            dtype,
+        )
+        return product if r.ndim == 2 else product.ravel()
 
     return OperatorDesign(
-        matvec=lambda v: np.asarray(operator.matvec(v), dtype=dtype).ravel(),
+        matvec=matvec,
         rmatvec=rmatvec,
         columns=columns,
         shape=(n_samples, n_features),
