@@ -14,7 +14,9 @@ The whole public API:
   binary teachers);
 - :mod:`sklearn_sea.metrics`: support-recovery metrics and scorers;
 - :mod:`sklearn_sea.experiments`: the papers' experiments as functions
-  returning tables (run them with the ``sklearn-sea`` command line).
+  returning tables (run them with the ``sklearn-sea`` command line);
+- :func:`show_versions`: versions, BLAS and the SEA loop in use, for bug
+  reports.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -35,6 +37,7 @@ from ._cv import SEARegressorCV
 from ._sea import SEARegressor, sea
 from ._sea_batch import sea_batch
 from ._selector import SEASelector
+from ._show_versions import show_versions
 
 try:
     __version__ = version("sklearn-sea")
@@ -56,4 +59,5 @@ __all__ = [
     "__version__",
     "sea",
     "sea_batch",
+    "show_versions",
 ]
