@@ -53,6 +53,42 @@ def resolve_n_nonzero_coefs(n_nonzero_coefs, n_features):
     return int(n_nonzero_coefs)
 
 
+def resolve_per_target_k(n_nonzero_coefs, n_features, n_targets, name="n_nonzero_coefs"):
+    """Support size of every target, from an int, None or one value per target.
+
+    Returns
+    -------
+    ks : ndarray of int of shape (n_targets,)
+        The k of each target, defaulted and clipped as
+        :func:`resolve_n_nonzero_coefs` does.
+    reported : int or ndarray of shape (n_targets,)
+        What the estimator reports as ``n_nonzero_coefs_``: an int for an
+        int (or None), an array for an array.
+    """
+    if n_nonzero_coefs is None or isinstance(n_nonzero_coefs, Integral):
+        k = resolve_n_nonzero_coefs(n_nonzero_coefs, n_features)
+        return np.full(n_targets, k, dtype=np.intp), k
+    ks = np.asarray(n_nonzero_coefs)
+    if ks.ndim != 1 or ks.shape[0] != n_targets:
+        raise ValueError(
+            f"{name} given per target must have shape (n_targets,) = ({n_targets},); "
+            f"got shape {ks.shape}."
+        )
+    if not (np.issubdtype(ks.dtype, np.integer) and np.all(ks >= 1)):
+        raise ValueError(
+            f"{name} given per target must hold integers >= 1; got {ks.tolist()}."
+        )
+    if np.any(ks > n_features):
+        warnings.warn(
+            f"{name}={ks.tolist()} has values larger than n_features="
+            f"{n_features}; they are clipped to {n_features}.",
+            UserWarning,
+            stacklevel=3,
+        )
+    ks = np.minimum(ks, n_features).astype(np.intp)
+    return ks, ks.copy()
+
+
 def _named_errors(name, validate):
     """Run ``validate()`` and make its error say which input is at fault.
 
@@ -154,7 +190,11 @@ class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "n_nonzero_coefs": [Interval(Integral, 1, None, closed="left"), None],
+        "n_nonzero_coefs": [
+            Interval(Integral, 1, None, closed="left"),
+            "array-like",
+            None,
+        ],
         "fit_intercept": ["boolean"],
         "precompute": [StrOptions({"auto"}), "boolean"],
     }
@@ -167,14 +207,14 @@ class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         """
         raise NotImplementedError
 
-    def _support_size(self, n_features):
-        """The support size k of the solves, and the ``n_nonzero_coefs_`` to report.
+    def _support_size(self, n_features, n_targets):
+        """The support size k of each target, and the ``n_nonzero_coefs_`` to report.
 
-        ``n_nonzero_coefs`` defaulted and clipped, for both; an estimator
-        whose stopping rule sets the number of features reports None.
+        ``n_nonzero_coefs`` (an int, None or one value per target) defaulted
+        and clipped; an estimator whose stopping rule sets the number of
+        features reports None.
         """
-        k = resolve_n_nonzero_coefs(self.n_nonzero_coefs, n_features)
-        return k, k
+        return resolve_per_target_k(self.n_nonzero_coefs, n_features, n_targets)
 
     def _prepare_solver(self, X, y, sample_weight, prepared):
         """Resolve data-dependent settings before the per-target solves.
@@ -204,8 +244,8 @@ class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         """
         X, y = validate_regression_data(self, X, y)
         sample_weight = check_sample_weight(sample_weight, X)
-        k, n_nonzero_coefs = self._support_size(X.shape[1])
         y_2d = y.reshape(y.shape[0], -1)
+        ks, n_nonzero_coefs = self._support_size(X.shape[1], y_2d.shape[1])
         prepared = prepare_least_squares(
             X, y_2d, sample_weight, self.fit_intercept, self.precompute
         )
@@ -216,7 +256,7 @@ class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         results = [
             self._solve(
                 prepared.problem(t),
-                k,
+                int(ks[t]),
                 None if inits is None else inits[t],
                 loss_scales[t],
             )
@@ -244,20 +284,25 @@ class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         n_iter = np.array([r.n_iter for r in results])
         best_iter = np.array([r.best_iter for r in results])
         explored = np.array([r.n_supports_explored for r in results])
+        # Types and shapes of scikit-learn's OrthogonalMatchingPursuit and
+        # Lasso: a scalar of the data's dtype for one target, and the Python
+        # float 0.0 for every y when no intercept is fitted.
+        if not self.fit_intercept:
+            self.intercept_ = 0.0
+        elif single_target:
+            self.intercept_ = dtype.type(intercept[0])
+        else:
+            self.intercept_ = intercept.astype(dtype, copy=False)
         if single_target:
             self.coef_ = coef[0].astype(dtype, copy=False)
-            self.intercept_ = float(intercept[0]) if self.fit_intercept else 0.0
             self.n_iter_, self.best_iter_ = int(n_iter[0]), int(best_iter[0])
             self.n_supports_explored_ = int(explored[0])
             self.loss_curve_ = curves[0]
         else:
             self.coef_ = coef.astype(dtype, copy=False)
-            self.intercept_ = (
-                intercept.astype(dtype, copy=False)
-                if self.fit_intercept
-                else np.zeros(coef.shape[0], dtype=dtype)
-            )
-            self.n_iter_, self.best_iter_ = n_iter, best_iter
+            # A list of ints, as scikit-learn's OMP and Lasso report it.
+            self.n_iter_ = [int(n) for n in n_iter]
+            self.best_iter_ = best_iter
             self.n_supports_explored_ = explored
             self.loss_curve_ = curves
 

@@ -12,6 +12,7 @@ the one of :class:`~sklearn_sea._base.BaseKSparseRegressor`, shared with
 
 from numbers import Integral, Real
 
+import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseKSparseRegressor
@@ -70,14 +71,18 @@ class OMPRegressor(BaseKSparseRegressor):
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
         Coefficients, at most ``n_nonzero_coefs_`` nonzero per target.
     intercept_ : float or ndarray of shape (n_targets,)
-        Independent term.
+        Independent term. A scalar of the dtype of ``X`` for
+        1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
+        is False (as in scikit-learn's linear models).
     n_nonzero_coefs_ : int or None
         Support size used after defaulting and clipping; None when ``tol``
         sets the number of features (as in scikit-learn).
-    n_iter_ : int or ndarray of shape (n_targets,)
+    n_iter_ : int or list of int
         Number of features selected (fewer than k when the residual vanished,
         reached ``tol``, or the remaining features are dependent on the
         selected ones).
+        One per target, in a list, for 2-D ``y`` (as scikit-learn's OMP
+        and Lasso).
     best_iter_ : int or ndarray of shape (n_targets,)
         Index of the returned step in ``loss_curve_`` (the last one).
     loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays
@@ -130,14 +135,19 @@ class OMPRegressor(BaseKSparseRegressor):
         self.fit_intercept = fit_intercept
         self.precompute = precompute
 
-    def _support_size(self, n_features):
+    def _support_size(self, n_features, n_targets):
         # As in scikit-learn: tol overrides n_nonzero_coefs_, reported as None.
         if self.tol is not None:
-            return n_features, None
-        return super()._support_size(n_features)
+            return np.full(n_targets, n_features), None
+        return super()._support_size(n_features, n_targets)
 
     def _solve(self, problem, k, coef_init, loss_scale):
-        return _omp(problem, k, tol=None if self.tol is None else self.tol / loss_scale)
+        return _omp(
+            problem,
+            k,
+            tol=None if self.tol is None else self.tol / loss_scale,
+            warn_dependence=True,
+        )
 
 
 class OMPRRegressor(_GradientStepMixin, BaseKSparseRegressor):
@@ -174,11 +184,15 @@ class OMPRRegressor(_GradientStepMixin, BaseKSparseRegressor):
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
         Coefficients, at most ``n_nonzero_coefs_`` nonzero per target.
     intercept_ : float or ndarray of shape (n_targets,)
-        Independent term.
+        Independent term. A scalar of the dtype of ``X`` for
+        1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
+        is False (as in scikit-learn's linear models).
     n_nonzero_coefs_ : int
         Support size used after defaulting and clipping.
-    n_iter_ : int or ndarray of shape (n_targets,)
+    n_iter_ : int or list of int
         Number of supports evaluated (OMP's is iteration 0).
+        One per target, in a list, for 2-D ``y`` (as scikit-learn's OMP
+        and Lasso).
     best_iter_ : int or ndarray of shape (n_targets,)
         Iteration at which the returned support was found.
     loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays
@@ -277,11 +291,15 @@ class ELSRegressor(BaseKSparseRegressor):
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
         Coefficients, at most ``n_nonzero_coefs_`` nonzero per target.
     intercept_ : float or ndarray of shape (n_targets,)
-        Independent term.
+        Independent term. A scalar of the dtype of ``X`` for
+        1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
+        is False (as in scikit-learn's linear models).
     n_nonzero_coefs_ : int
         Support size used after defaulting and clipping.
-    n_iter_ : int or ndarray of shape (n_targets,)
+    n_iter_ : int or list of int
         Number of supports visited: OMP's plus one per swap.
+        One per target, in a list, for 2-D ``y`` (as scikit-learn's OMP
+        and Lasso).
     best_iter_ : int or ndarray of shape (n_targets,)
         Index of the returned support in ``loss_curve_`` (the last one).
     loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays
@@ -388,11 +406,15 @@ class IHTRegressor(_GradientStepMixin, BaseKSparseRegressor):
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
         Coefficients, at most ``n_nonzero_coefs_`` nonzero per target.
     intercept_ : float or ndarray of shape (n_targets,)
-        Independent term.
+        Independent term. A scalar of the dtype of ``X`` for
+        1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
+        is False (as in scikit-learn's linear models).
     n_nonzero_coefs_ : int
         Support size used after defaulting and clipping.
-    n_iter_ : int or ndarray of shape (n_targets,)
+    n_iter_ : int or list of int
         Number of iterations run.
+        One per target, in a list, for 2-D ``y`` (as scikit-learn's OMP
+        and Lasso).
     best_iter_ : int or ndarray of shape (n_targets,)
         Index of the returned iterate in ``loss_curve_`` (the last one).
     loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays
@@ -492,11 +514,15 @@ class HTPRegressor(_GradientStepMixin, BaseKSparseRegressor):
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
         Coefficients, at most ``n_nonzero_coefs_`` nonzero per target.
     intercept_ : float or ndarray of shape (n_targets,)
-        Independent term.
+        Independent term. A scalar of the dtype of ``X`` for
+        1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
+        is False (as in scikit-learn's linear models).
     n_nonzero_coefs_ : int
         Support size used after defaulting and clipping.
-    n_iter_ : int or ndarray of shape (n_targets,)
+    n_iter_ : int or list of int
         Number of supports evaluated.
+        One per target, in a list, for 2-D ``y`` (as scikit-learn's OMP
+        and Lasso).
     best_iter_ : int or ndarray of shape (n_targets,)
         Iteration at which the returned support was found.
     loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays
@@ -588,11 +614,15 @@ class CoSaMPRegressor(BaseKSparseRegressor):
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
         Coefficients, at most ``n_nonzero_coefs_`` nonzero per target.
     intercept_ : float or ndarray of shape (n_targets,)
-        Independent term.
+        Independent term. A scalar of the dtype of ``X`` for
+        1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
+        is False (as in scikit-learn's linear models).
     n_nonzero_coefs_ : int
         Support size used after defaulting and clipping.
-    n_iter_ : int or ndarray of shape (n_targets,)
+    n_iter_ : int or list of int
         Number of iterations run.
+        One per target, in a list, for 2-D ``y`` (as scikit-learn's OMP
+        and Lasso).
     best_iter_ : int or ndarray of shape (n_targets,)
         Iteration of the returned iterate.
     loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays
@@ -681,11 +711,15 @@ class SPRegressor(BaseKSparseRegressor):
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
         Coefficients, at most ``n_nonzero_coefs_`` nonzero per target.
     intercept_ : float or ndarray of shape (n_targets,)
-        Independent term.
+        Independent term. A scalar of the dtype of ``X`` for
+        1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
+        is False (as in scikit-learn's linear models).
     n_nonzero_coefs_ : int
         Support size used after defaulting and clipping.
-    n_iter_ : int or ndarray of shape (n_targets,)
+    n_iter_ : int or list of int
         Number of supports evaluated.
+        One per target, in a list, for 2-D ``y`` (as scikit-learn's OMP
+        and Lasso).
     best_iter_ : int or ndarray of shape (n_targets,)
         Iteration at which the returned support was found.
     loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays

@@ -25,6 +25,13 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.extmath import safe_sparse_dot
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _raise_for_params,
+    _routing_enabled,
+    process_routing,
+)
 from sklearn.utils.parallel import Parallel, delayed
 
 from ._base import (
@@ -216,9 +223,13 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
         Coefficients of the refitted model.
     intercept_ : float or ndarray of shape (n_targets,)
-        Intercept of the refitted model.
-    n_iter_ : int or ndarray of shape (n_targets,)
+        Intercept of the refitted model. A scalar of the dtype of ``X`` for
+        1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
+        is False (as in scikit-learn's linear models).
+    n_iter_ : int or list of int
         Number of SEA iterations of the refit.
+        One per target, in a list, for 2-D ``y`` (as scikit-learn's OMP
+        and Lasso).
     best_iter_ : int or ndarray of shape (n_targets,)
         Iteration of the refit at which the returned support was found.
     loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays
@@ -306,7 +317,7 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
         }
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, **params):
         """Choose k by cross-validation and refit SEA with it on all the data.
 
         Parameters
@@ -318,6 +329,15 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights, used in every training fold, in the
             held-out errors and in the refit.
+        **params : dict
+            Metadata of the ``cv`` splitter's ``split``, such as ``groups``
+            for :class:`~sklearn.model_selection.GroupKFold`. With metadata
+            routing enabled, routed as in
+            :class:`~sklearn.linear_model.LassoCV` (the splitter receives
+            what it requests, ``sample_weight`` included); without it,
+            ``groups`` is passed to ``split`` (as
+            :func:`~sklearn.model_selection.cross_validate` does) and any
+            other name is an error.
 
         Returns
         -------
@@ -329,14 +349,17 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
         y_2d = y.reshape(y.shape[0], -1)
         max_k = _default_max_n_nonzero_coefs(self.max_n_nonzero_coefs, X.shape[1])
         cv = check_cv(self.cv)
-        params = self._path_params()
+        split_params = self._split_params(sample_weight, params)
+        path_params = self._path_params()
         # Held-out errors are computed on y divided by a power of two (an
         # exact scaling): they neither overflow nor underflow for any y of
         # the float64 range, and the choice of k does not depend on its scale.
         unit = _power_of_two_unit(y_2d)
         mse_path = Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(
-            delayed(_sea_path_mse)(X, y_2d / unit, weight, train, test, max_k, params)
-            for train, test in cv.split(X, y)
+            delayed(_sea_path_mse)(
+                X, y_2d / unit, weight, train, test, max_k, path_params
+            )
+            for train, test in cv.split(X, y, **split_params)
         )
         scaled_mse = np.array(mse_path).T
         if np.all(np.isnan(scaled_mse)):
@@ -361,6 +384,39 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
             }
         self._refit(X, y, y_2d, weight)
         return self
+
+    def _split_params(self, sample_weight, params):
+        """The keyword arguments of ``cv.split``."""
+        if _routing_enabled():
+            routed = process_routing(
+                self, "fit", sample_weight=sample_weight, **params
+            )
+            return routed.splitter.split
+        # Without routing, groups is the one splitter argument scikit-learn's
+        # model-selection tools have always passed on.
+        _raise_for_params(params, self, "fit", allow={"groups"})
+        return params
+
+    def get_metadata_routing(self):
+        """Get the metadata routing of this object.
+
+        ``sample_weight`` is consumed by the fits and the held-out errors;
+        the ``cv`` splitter receives the metadata its ``split`` requests
+        (``groups`` for :class:`~sklearn.model_selection.GroupKFold`).
+
+        Returns
+        -------
+        routing : MetadataRouter
+            Routing of ``fit`` parameters to the splitter.
+        """
+        return (
+            MetadataRouter(owner=self)
+            .add_self_request(self)
+            .add(
+                splitter=check_cv(self.cv),
+                method_mapping=MethodMapping().add(caller="fit", callee="split"),
+            )
+        )
 
     def _refit(self, X, y, y_2d, weight):
         """Fit the selected k as the path on all the data would reach it."""

@@ -2,13 +2,21 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import warnings
+
 import numpy as np
 from scipy.linalg import cho_solve, solve_triangular
 
 from ._trace import SupportTrace, exact_fit_tol
 
+#: scikit-learn's wording, so that code filtering its OMP warning filters ours.
+PREMATURE_STOP_MESSAGE = (
+    "Orthogonal matching pursuit ended prematurely due to linear dependence in "
+    "the dictionary. The requested precision might not have been met."
+)
 
-def _omp(problem, k, tol=None):
+
+def _omp(problem, k, tol=None, warn_dependence=False):
     """OMP: k greedy steps, each adding ``argmax_j |A_j^T r|`` and refitting.
 
     The Cholesky factor of ``A_S^T A_S`` grows by one row per step, so step
@@ -31,6 +39,10 @@ def _omp(problem, k, tol=None):
         Number of atoms at most.
     tol : float or None
         Also stop once ``||A x - y||^2 <= tol`` (scikit-learn's ``tol``).
+    warn_dependence : bool
+        Emit scikit-learn's ``RuntimeWarning`` when a dependent column stops
+        OMP before k atoms (the estimator does; OMPR and ELS, which only
+        start from OMP's support, do not).
 
     Returns
     -------
@@ -65,6 +77,8 @@ def _omp(problem, k, tol=None):
         pivot = column[j] - cross @ cross
         if pivot <= 1e3 * (t + 1) * eps * max(column[j], 1.0):
             # a_j is (numerically) in the span of the selected columns.
+            if warn_dependence:
+                warnings.warn(PREMATURE_STOP_MESSAGE, RuntimeWarning, stacklevel=4)
             break
         factor[t, :t] = cross
         factor[t, t] = np.sqrt(pivot)

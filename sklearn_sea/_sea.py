@@ -29,6 +29,12 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_params,
 )
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _routing_enabled,
+    process_routing,
+)
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from ._base import BaseKSparseRegressor, _named_errors
@@ -507,11 +513,15 @@ class SEARegressor(BaseKSparseRegressor):
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
         Coefficients, at most ``n_nonzero_coefs_`` nonzero per target.
     intercept_ : float or ndarray of shape (n_targets,)
-        Independent term.
+        Independent term. A scalar of the dtype of ``X`` for
+        1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
+        is False (as in scikit-learn's linear models).
     n_nonzero_coefs_ : int
         Support size used after defaulting and clipping.
-    n_iter_ : int or ndarray of shape (n_targets,)
+    n_iter_ : int or list of int
         Number of iterations run.
+        One per target, in a list, for 2-D ``y`` (as scikit-learn's OMP
+        and Lasso).
     best_iter_ : int or ndarray of shape (n_targets,)
         Iteration at which the returned support was found.
     loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays
@@ -608,24 +618,41 @@ class SEARegressor(BaseKSparseRegressor):
         coef = np.broadcast_to(coef, (prepared.n_targets, n_features))
         return [prepared.to_normalized(coef[t], t) for t in range(prepared.n_targets)]
 
+    def fit(self, X, y, sample_weight=None):
+        """Fit the k-sparse linear model with SEA.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. Sparse input (CSR or CSC) is never densified.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Target values; each target gets its own support.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights; a weight of 2 counts a sample twice. Passed
+            to the ``fit`` of an unfitted ``init`` estimator when it accepts
+            them (with metadata routing enabled: when it requests them).
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        # The init estimator must see the weights as the user gave them (None
+        # included): metadata routing decides on what was passed, not on the
+        # validated all-ones weights.
+        self._user_sample_weight = sample_weight
+        try:
+            return super().fit(X, y, sample_weight=sample_weight)
+        finally:
+            del self._user_sample_weight
+
     def _fitted_init_coef(self, X, y, sample_weight):
         try:
             check_is_fitted(self.init)
             estimator = self.init
         except NotFittedError:
             estimator = clone(self.init)
-            if has_fit_parameter(estimator, "sample_weight"):
-                estimator.fit(X, y, sample_weight=sample_weight)
-            else:
-                if np.ptp(sample_weight) > 0:
-                    warnings.warn(
-                        f"init={type(estimator).__name__} does not accept "
-                        "sample_weight; it is fitted unweighted (SEA itself "
-                        "uses the weights).",
-                        UserWarning,
-                        stacklevel=4,
-                    )
-                estimator.fit(X, y)
+            estimator.fit(X, y, **self._init_fit_params(estimator, sample_weight))
         if not hasattr(estimator, "coef_"):
             raise ValueError(
                 f"init={type(self.init).__name__} exposes no coef_ after fitting; "
@@ -633,6 +660,46 @@ class SEARegressor(BaseKSparseRegressor):
             )
         self.init_estimator_ = estimator
         return np.asarray(estimator.coef_, dtype=np.float64)
+
+    def _init_fit_params(self, estimator, weight):
+        """The metadata the unfitted ``init`` estimator's ``fit`` receives."""
+        given = getattr(self, "_user_sample_weight", None)
+        if _routing_enabled():
+            # Only what the estimator requested; an unset request for passed
+            # weights is scikit-learn's error.
+            return process_routing(self, "fit", sample_weight=given).init.fit
+        if given is None:
+            return {}
+        if has_fit_parameter(estimator, "sample_weight"):
+            return {"sample_weight": weight}
+        if np.ptp(weight) > 0:
+            warnings.warn(
+                f"init={type(estimator).__name__} does not accept "
+                "sample_weight; it is fitted unweighted (SEA itself "
+                "uses the weights).",
+                UserWarning,
+                stacklevel=5,
+            )
+        return {}
+
+    def get_metadata_routing(self):
+        """Get the metadata routing of this object.
+
+        ``sample_weight`` is always consumed by SEA, and routed to the
+        ``fit`` of an unfitted ``init`` estimator when it requests it.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            Routing of ``fit`` parameters to ``init``.
+        """
+        router = MetadataRouter(owner=self).add_self_request(self)
+        if hasattr(self.init, "fit"):
+            router.add(
+                init=self.init,
+                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+            )
+        return router
 
     def _solve(self, problem, k, coef_init, loss_scale):
         if self.tol is None:

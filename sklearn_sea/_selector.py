@@ -99,11 +99,15 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         Refined coefficients, in the scale of ``X``; at most
         ``n_nonzero_coefs_`` nonzero per target.
     intercept_ : float or ndarray of shape (n_targets,)
-        Intercept of the refined linear model.
+        Intercept of the refined linear model. A scalar of the dtype of ``X`` for
+        1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
+        is False (as in scikit-learn's linear models).
     n_nonzero_coefs_ : int
         Support size used by SEA.
-    n_iter_ : int or ndarray of shape (n_targets,)
+    n_iter_ : int or list of int
         Number of SEA iterations run.
+        One per target, in a list, for 2-D ``y`` (as scikit-learn's OMP
+        and Lasso).
     best_iter_ : int or ndarray of shape (n_targets,)
         Iteration at which the selected support was found; 0 means that SEA
         found nothing better than the estimator's own support.

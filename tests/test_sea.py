@@ -163,7 +163,7 @@ def test_multi_output_is_per_target():
     Y = np.column_stack([y1, 10 * y2])
     multi = SEARegressor(6, max_iter=60).fit(X, Y)
     assert multi.coef_.shape == (2, 100) and multi.intercept_.shape == (2,)
-    assert multi.n_iter_.shape == (2,) and len(multi.loss_curve_) == 2
+    assert len(multi.n_iter_) == 2 and len(multi.loss_curve_) == 2
     for t, y in enumerate((y1, 10 * y2)):
         single = SEARegressor(6, max_iter=60).fit(X, y)
         np.testing.assert_allclose(multi.coef_[t], single.coef_, rtol=1e-10)
