@@ -51,10 +51,10 @@ class OMPRegressor(BaseKSparseRegressor):
 
     Parameters
     ----------
-    n_nonzero_coefs : int, default=None
-        Number of nonzero coefficients k. None means 10% of the features
-        (at least one). Values above ``n_features`` are clipped with a
-        warning. Ignored when ``tol`` is given.
+    n_nonzero_coefs : int or array-like of shape (n_targets,), default=None
+        Number of nonzero coefficients k, or one k per target (column of
+        ``y``). None means 10% of the features (at least one). Values above
+        ``n_features`` are clipped with a warning. Ignored when ``tol`` is given.
     tol : float, default=None
         Maximum squared norm of the residual ``||y - X w - b||^2``
         (weighted): features are added until it is reached, as in
@@ -74,9 +74,10 @@ class OMPRegressor(BaseKSparseRegressor):
         Independent term. A scalar of the dtype of ``X`` for
         1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
         is False (as in scikit-learn's linear models).
-    n_nonzero_coefs_ : int or None
-        Support size used after defaulting and clipping; None when ``tol``
-        sets the number of features (as in scikit-learn).
+    n_nonzero_coefs_ : int, ndarray of shape (n_targets,) or None
+        Support size used after defaulting and clipping (an array when
+        ``n_nonzero_coefs`` was given per target); None when ``tol`` sets the
+        number of features (as in scikit-learn).
     n_iter_ : int or list of int
         Number of features selected (fewer than k when the residual vanished,
         reached ``tol``, or the remaining features are dependent on the
@@ -162,10 +163,10 @@ class OMPRRegressor(_GradientStepMixin, BaseKSparseRegressor):
 
     Parameters
     ----------
-    n_nonzero_coefs : int, default=None
-        Number of nonzero coefficients k. None means 10% of the features
-        (at least one). Values above ``n_features`` are clipped with a
-        warning.
+    n_nonzero_coefs : int or array-like of shape (n_targets,), default=None
+        Number of nonzero coefficients k, or one k per target (column of
+        ``y``). None means 10% of the features (at least one). Values above
+        ``n_features`` are clipped with a warning.
     max_iter : int, default=1000
         Number of supports evaluated at most, OMP's included.
     step_size : "auto" or float, default=1.0
@@ -187,8 +188,9 @@ class OMPRRegressor(_GradientStepMixin, BaseKSparseRegressor):
         Independent term. A scalar of the dtype of ``X`` for
         1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
         is False (as in scikit-learn's linear models).
-    n_nonzero_coefs_ : int
-        Support size used after defaulting and clipping.
+    n_nonzero_coefs_ : int or ndarray of shape (n_targets,)
+        Support size used after defaulting and clipping; an array when
+        ``n_nonzero_coefs`` was given per target.
     n_iter_ : int or list of int
         Number of supports evaluated (OMP's is iteration 0).
         One per target, in a list, for 2-D ``y`` (as scikit-learn's OMP
@@ -271,10 +273,10 @@ class ELSRegressor(BaseKSparseRegressor):
 
     Parameters
     ----------
-    n_nonzero_coefs : int, default=None
-        Number of nonzero coefficients k. None means 10% of the features
-        (at least one). Values above ``n_features`` are clipped with a
-        warning.
+    n_nonzero_coefs : int or array-like of shape (n_targets,), default=None
+        Number of nonzero coefficients k, or one k per target (column of
+        ``y``). None means 10% of the features (at least one). Values above
+        ``n_features`` are clipped with a warning.
     max_iter : int, default=1000
         Number of swaps applied at most (0 gives OMP).
     tol : float, default=1e-6
@@ -294,8 +296,9 @@ class ELSRegressor(BaseKSparseRegressor):
         Independent term. A scalar of the dtype of ``X`` for
         1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
         is False (as in scikit-learn's linear models).
-    n_nonzero_coefs_ : int
-        Support size used after defaulting and clipping.
+    n_nonzero_coefs_ : int or ndarray of shape (n_targets,)
+        Support size used after defaulting and clipping; an array when
+        ``n_nonzero_coefs`` was given per target.
     n_iter_ : int or list of int
         Number of supports visited: OMP's plus one per swap.
         One per target, in a list, for 2-D ``y`` (as scikit-learn's OMP
@@ -383,10 +386,10 @@ class IHTRegressor(_GradientStepMixin, BaseKSparseRegressor):
 
     Parameters
     ----------
-    n_nonzero_coefs : int, default=None
-        Number of nonzero coefficients k. None means 10% of the features
-        (at least one). Values above ``n_features`` are clipped with a
-        warning.
+    n_nonzero_coefs : int or array-like of shape (n_targets,), default=None
+        Number of nonzero coefficients k, or one k per target (column of
+        ``y``). None means 10% of the features (at least one). Values above
+        ``n_features`` are clipped with a warning.
     max_iter : int, default=1000
         Maximum number of iterations.
     step_size : "auto" or float, default="auto"
@@ -409,8 +412,9 @@ class IHTRegressor(_GradientStepMixin, BaseKSparseRegressor):
         Independent term. A scalar of the dtype of ``X`` for
         1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
         is False (as in scikit-learn's linear models).
-    n_nonzero_coefs_ : int
-        Support size used after defaulting and clipping.
+    n_nonzero_coefs_ : int or ndarray of shape (n_targets,)
+        Support size used after defaulting and clipping; an array when
+        ``n_nonzero_coefs`` was given per target.
     n_iter_ : int or list of int
         Number of iterations run.
         One per target, in a list, for 2-D ``y`` (as scikit-learn's OMP
@@ -492,10 +496,10 @@ class HTPRegressor(_GradientStepMixin, BaseKSparseRegressor):
 
     Parameters
     ----------
-    n_nonzero_coefs : int, default=None
-        Number of nonzero coefficients k. None means 10% of the features
-        (at least one). Values above ``n_features`` are clipped with a
-        warning.
+    n_nonzero_coefs : int or array-like of shape (n_targets,), default=None
+        Number of nonzero coefficients k, or one k per target (column of
+        ``y``). None means 10% of the features (at least one). Values above
+        ``n_features`` are clipped with a warning.
     max_iter : int, default=1000
         Number of supports evaluated at most.
     step_size : "auto" or float, default=1.0
@@ -517,8 +521,9 @@ class HTPRegressor(_GradientStepMixin, BaseKSparseRegressor):
         Independent term. A scalar of the dtype of ``X`` for
         1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
         is False (as in scikit-learn's linear models).
-    n_nonzero_coefs_ : int
-        Support size used after defaulting and clipping.
+    n_nonzero_coefs_ : int or ndarray of shape (n_targets,)
+        Support size used after defaulting and clipping; an array when
+        ``n_nonzero_coefs`` was given per target.
     n_iter_ : int or list of int
         Number of supports evaluated.
         One per target, in a list, for 2-D ``y`` (as scikit-learn's OMP
@@ -597,10 +602,10 @@ class CoSaMPRegressor(BaseKSparseRegressor):
 
     Parameters
     ----------
-    n_nonzero_coefs : int, default=None
-        Number of nonzero coefficients k. None means 10% of the features
-        (at least one). Values above ``n_features`` are clipped with a
-        warning.
+    n_nonzero_coefs : int or array-like of shape (n_targets,), default=None
+        Number of nonzero coefficients k, or one k per target (column of
+        ``y``). None means 10% of the features (at least one). Values above
+        ``n_features`` are clipped with a warning.
     max_iter : int, default=1000
         Maximum number of iterations.
     fit_intercept : bool, default=True
@@ -617,8 +622,9 @@ class CoSaMPRegressor(BaseKSparseRegressor):
         Independent term. A scalar of the dtype of ``X`` for
         1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
         is False (as in scikit-learn's linear models).
-    n_nonzero_coefs_ : int
-        Support size used after defaulting and clipping.
+    n_nonzero_coefs_ : int or ndarray of shape (n_targets,)
+        Support size used after defaulting and clipping; an array when
+        ``n_nonzero_coefs`` was given per target.
     n_iter_ : int or list of int
         Number of iterations run.
         One per target, in a list, for 2-D ``y`` (as scikit-learn's OMP
@@ -694,10 +700,10 @@ class SPRegressor(BaseKSparseRegressor):
 
     Parameters
     ----------
-    n_nonzero_coefs : int, default=None
-        Number of nonzero coefficients k. None means 10% of the features
-        (at least one). Values above ``n_features`` are clipped with a
-        warning.
+    n_nonzero_coefs : int or array-like of shape (n_targets,), default=None
+        Number of nonzero coefficients k, or one k per target (column of
+        ``y``). None means 10% of the features (at least one). Values above
+        ``n_features`` are clipped with a warning.
     max_iter : int, default=1000
         Number of supports evaluated at most.
     fit_intercept : bool, default=True
@@ -714,8 +720,9 @@ class SPRegressor(BaseKSparseRegressor):
         Independent term. A scalar of the dtype of ``X`` for
         1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
         is False (as in scikit-learn's linear models).
-    n_nonzero_coefs_ : int
-        Support size used after defaulting and clipping.
+    n_nonzero_coefs_ : int or ndarray of shape (n_targets,)
+        Support size used after defaulting and clipping; an array when
+        ``n_nonzero_coefs`` was given per target.
     n_iter_ : int or list of int
         Number of supports evaluated.
         One per target, in a list, for 2-D ``y`` (as scikit-learn's OMP

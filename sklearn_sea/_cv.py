@@ -137,13 +137,33 @@ def _power_of_two_unit(y):
     return np.ldexp(1.0, np.frexp(peak)[1] - 1) if peak > 0 else np.float64(1.0)
 
 
+def _choose_k(mse_path, rule):
+    """The k of a held-out error curve ``(k, fold)`` under a selection rule.
+
+    "min" is the k of smallest mean error (the smallest such k on ties);
+    "one_se" is the smallest k whose mean error is within one standard error
+    (over folds) of that minimum: a sparser model the folds cannot tell
+    apart from the best one.
+    """
+    mean = np.nanmean(mse_path, axis=1)
+    best = int(np.argmin(mean))
+    if rule == "min":
+        return best + 1
+    n_folds = np.sum(np.isfinite(mse_path[best]))
+    std_error = np.nanstd(mse_path[best]) / np.sqrt(max(n_folds, 1))
+    return int(np.flatnonzero(mean <= mean[best] + std_error)[0]) + 1
+
+
 def _sea_path_mse(X, y, sample_weight, train, test, max_n_nonzero_coefs, params):
-    """Weighted held-out mean squared error of every k of one fold's path."""
+    """Weighted held-out mean squared error of every k and target of one fold's path.
+
+    Returns an array of shape (max_n_nonzero_coefs, n_targets).
+    """
     weight = sample_weight[test]
     if not (weight.sum() > 0 and sample_weight[train].sum() > 0):
         # Zero-weight samples count as absent: this fold has no train or no
         # test data, and says nothing about k.
-        return np.full(max_n_nonzero_coefs, np.nan)
+        return np.full((max_n_nonzero_coefs, y.shape[1]), np.nan)
     X_train, X_test = _safe_indexing(X, train), _safe_indexing(X, test)
     coefs, intercepts = _sea_path(
         X_train, y[train], sample_weight[train], max_n_nonzero_coefs, **params
@@ -154,7 +174,7 @@ def _sea_path_mse(X, y, sample_weight, train, test, max_n_nonzero_coefs, params)
     ).reshape(X_test.shape[0], max_n_nonzero_coefs, y.shape[1])
     pred += intercepts
     sq_error = (pred - y[test][:, None, :]) ** 2
-    return np.average(sq_error.mean(axis=2), axis=0, weights=weight)
+    return np.average(sq_error, axis=0, weights=weight)
 
 
 class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
@@ -184,6 +204,19 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
         training objective decreases with k and each run starts from a good
         support. "zero": from scratch, so each k is exactly
         ``SEARegressor(n_nonzero_coefs=k)``.
+    k_selection : {"per_target", "shared"}, default="per_target"
+        With several targets, "per_target" chooses each target's k on its
+        own held-out error (equations of a dynamical system, say, need
+        different numbers of terms); "shared" chooses one k for all targets,
+        minimising the error averaged over them. One target: no difference.
+    k_rule : {"min", "one_se"}, default="min"
+        "min": the k of smallest mean held-out error (the smallest such k on
+        ties), as :class:`~sklearn.linear_model.OrthogonalMatchingPursuitCV`.
+        "one_se": the smallest k whose mean error is within one standard
+        error (over folds) of that minimum. With noise, extra features often
+        lower the held-out error by less than the folds can resolve; the
+        one-standard-error rule (Hastie, Tibshirani and Friedman, *The
+        Elements of Statistical Learning*, 7.10) then keeps the sparser model.
     max_iter : int, default=1000
         Number of supports SEA evaluates at most, for each k.
     step_size : "auto" or float, default="auto"
@@ -205,8 +238,9 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
 
     Attributes
     ----------
-    n_nonzero_coefs_ : int
-        The selected number of nonzero coefficients.
+    n_nonzero_coefs_ : int or ndarray of shape (n_targets,)
+        The selected number of nonzero coefficients; one per target for 2-D
+        ``y`` with ``k_selection="per_target"``.
     max_n_nonzero_coefs_ : int
         Largest k tried, after defaulting and clipping.
     mse_path_ : ndarray of shape (`max_n_nonzero_coefs_`, n_folds)
@@ -215,11 +249,16 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
         layout of :class:`~sklearn.linear_model.LassoCV`'s ``mse_path_``. A
         fold whose training or test samples all have zero weight has no
         error (NaN) and is left out of the mean.
+    target_mse_path_ : ndarray of shape (`max_n_nonzero_coefs_`, n_folds, n_targets)
+        The same errors per target, from which ``k_selection="per_target"``
+        chooses; only for 2-D ``y``.
     cv_results_ : dict of ndarrays
         The same curve as a table, in the style of
         :class:`~sklearn.model_selection.GridSearchCV`: keys
         ``"n_nonzero_coefs"``, ``"mean_test_mse"``, ``"std_test_mse"`` and
-        ``"split{i}_test_mse"``; loads into a :class:`pandas.DataFrame`.
+        ``"split{i}_test_mse"`` (averaged over targets), and for 2-D ``y``
+        ``"mean_test_mse_target{t}"`` per target; loads into a
+        :class:`pandas.DataFrame`.
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
         Coefficients of the refitted model.
     intercept_ : float or ndarray of shape (n_targets,)
@@ -248,8 +287,9 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
 
     Notes
     -----
-    With several targets one k is chosen for all of them, minimising the
-    error averaged over targets; each target still gets its own support.
+    With several targets each target gets its own support and, by default,
+    its own k: the k minimising its held-out error. ``k_selection="shared"``
+    chooses one k for all, minimising the error averaged over targets.
 
     With ``sample_weight``, each training fold is fitted with its weights
     and each held-out error is a weighted mean, so integer weights are
@@ -273,6 +313,8 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
         "max_n_nonzero_coefs": [Interval(Integral, 1, None, closed="left"), None],
         "cv": ["cv_object"],
         "path_init": [StrOptions({"previous", "zero"})],
+        "k_selection": [StrOptions({"per_target", "shared"})],
+        "k_rule": [StrOptions({"min", "one_se"})],
         **{
             name: SEARegressor._parameter_constraints[name]
             for name in ("max_iter", "step_size", "tol", "fit_intercept", "precompute")
@@ -287,6 +329,8 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
         max_n_nonzero_coefs=None,
         cv=None,
         path_init="previous",
+        k_selection="per_target",
+        k_rule="min",
         max_iter=DEFAULT_MAX_ITER,
         step_size="auto",
         tol=None,
@@ -298,6 +342,8 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
         self.max_n_nonzero_coefs = max_n_nonzero_coefs
         self.cv = cv
         self.path_init = path_init
+        self.k_selection = k_selection
+        self.k_rule = k_rule
         self.max_iter = max_iter
         self.step_size = step_size
         self.tol = tol
@@ -361,15 +407,26 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
             )
             for train, test in cv.split(X, y, **split_params)
         )
-        scaled_mse = np.array(mse_path).T
-        if np.all(np.isnan(scaled_mse)):
+        # (k, fold, target): one error curve per target, in units of
+        # (y / unit)^2.
+        scaled_target_mse = np.moveaxis(np.array(mse_path), 0, 1)
+        if np.all(np.isnan(scaled_target_mse)):
             raise ValueError(
                 "Every cross-validation split has a training or test set of "
                 "zero total sample_weight; no held-out error can be computed."
             )
+        scaled_mse = scaled_target_mse.mean(axis=2)
         self.max_n_nonzero_coefs_ = max_k
+        if self.k_selection == "per_target" and y.ndim > 1:
+            self.n_nonzero_coefs_ = np.array(
+                [
+                    _choose_k(scaled_target_mse[:, :, t], self.k_rule)
+                    for t in range(y.shape[1])
+                ]
+            )
+        else:
+            self.n_nonzero_coefs_ = _choose_k(scaled_mse, self.k_rule)
         mean_mse = np.nanmean(scaled_mse, axis=1)
-        self.n_nonzero_coefs_ = int(np.argmin(mean_mse)) + 1
         with np.errstate(over="ignore", under="ignore"):
             # Reported in the units of y squared (inf or 0 beyond 1e+-154).
             self.mse_path_ = scaled_mse * unit**2
@@ -382,6 +439,16 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
                     for i, fold in enumerate(self.mse_path_.T)
                 },
             }
+            if y.ndim > 1:
+                self.target_mse_path_ = scaled_target_mse * unit**2
+                self.cv_results_.update(
+                    {
+                        f"mean_test_mse_target{t}": curve
+                        for t, curve in enumerate(
+                            np.nanmean(self.target_mse_path_, axis=1).T
+                        )
+                    }
+                )
         self._refit(X, y, y_2d, weight)
         return self
 
@@ -420,15 +487,22 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
 
     def _refit(self, X, y, y_2d, weight):
         """Fit the selected k as the path on all the data would reach it."""
-        k = self.n_nonzero_coefs_
+        ks = np.broadcast_to(self.n_nonzero_coefs_, (y_2d.shape[1],))
         init = None
-        if self.path_init == "previous" and k > 1:
-            coefs, _ = _sea_path(X, y_2d, weight, k - 1, **self._path_params())
-            init = coefs[-1] if y.ndim > 1 else coefs[-1, 0]
+        if self.path_init == "previous" and ks.max() > 1:
+            coefs, _ = _sea_path(X, y_2d, weight, int(ks.max()) - 1, **self._path_params())
+            # Target t starts from its own (k_t - 1) solution; k_t = 1 from zero.
+            init = np.array(
+                [
+                    coefs[k - 2, t] if k > 1 else np.zeros(X.shape[1])
+                    for t, k in enumerate(ks)
+                ]
+            )
+            init = init if y.ndim > 1 else init[0]
             if not np.any(init):
                 init = None
         sea = SEARegressor(
-            k,
+            self.n_nonzero_coefs_,
             max_iter=self.max_iter,
             step_size=self.step_size,
             init=init,

@@ -37,7 +37,7 @@ from sklearn.utils.metadata_routing import (
 )
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
-from ._base import BaseKSparseRegressor, _named_errors
+from ._base import BaseKSparseRegressor, _named_errors, resolve_per_target_k
 from ._core import (
     GramDesign,
     SolverResult,
@@ -329,7 +329,7 @@ def _check_normal_equations(gram, Aty, y_sq_norms):
     {
         "X": ["array-like", "sparse matrix", LinearOperator],
         "y": ["array-like"],
-        "n_nonzero_coefs": [Interval(Integral, 1, None, closed="left")],
+        "n_nonzero_coefs": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "step_size": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
         "coef_init": ["array-like", None],
@@ -363,8 +363,8 @@ def sea(
         convolution applied by FFT) is used through products only.
     y : array-like of shape (n_samples,) or (n_samples, n_targets)
         Observations; each target is solved independently.
-    n_nonzero_coefs : int
-        Support size k (clipped to ``n_features``).
+    n_nonzero_coefs : int or array-like of shape (n_targets,)
+        Support size k (clipped to ``n_features``), or one k per target.
     max_iter : int, default=1000
         Maximum number of SEA iterations (supports evaluated).
     step_size : "auto" or float, default="auto"
@@ -420,7 +420,9 @@ def sea(
         raise ValueError(
             f"y has {y.shape[0]} samples but X has {X.shape[0]}; they must match."
         )
-    k = min(n_nonzero_coefs, X.shape[1])
+    # Validated per target first, then clipped silently (the estimators warn).
+    ks, _ = resolve_per_target_k(n_nonzero_coefs, np.iinfo(np.intp).max, y_2d.shape[1])
+    ks = np.minimum(ks, X.shape[1])
     work_dtype = np.result_type(X.dtype, np.float32)
     y_2d = y_2d.astype(work_dtype, copy=False)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -451,7 +453,7 @@ def sea(
         problem = SupportLeastSquares(design, Aty[:, t], y_sq_norms[t])
         result = _sea(
             problem,
-            k,
+            int(ks[t]),
             max_iter=max_iter,
             step_size=step,
             coef_init=None if coef_init is None else coef_init[:, t],
@@ -480,10 +482,10 @@ class SEARegressor(BaseKSparseRegressor):
 
     Parameters
     ----------
-    n_nonzero_coefs : int, default=None
-        Number of nonzero coefficients k. None means 10% of the features
-        (at least one). Values above ``n_features`` are clipped with a
-        warning.
+    n_nonzero_coefs : int or array-like of shape (n_targets,), default=None
+        Number of nonzero coefficients k, or one k per target (column of
+        ``y``). None means 10% of the features (at least one). Values above
+        ``n_features`` are clipped with a warning.
     max_iter : int, default=1000
         Number of supports evaluated at most (a reconstructed setting).
     step_size : "auto" or float, default="auto"
@@ -516,8 +518,9 @@ class SEARegressor(BaseKSparseRegressor):
         Independent term. A scalar of the dtype of ``X`` for
         1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
         is False (as in scikit-learn's linear models).
-    n_nonzero_coefs_ : int
-        Support size used after defaulting and clipping.
+    n_nonzero_coefs_ : int or ndarray of shape (n_targets,)
+        Support size used after defaulting and clipping; an array when
+        ``n_nonzero_coefs`` was given per target.
     n_iter_ : int or list of int
         Number of iterations run.
         One per target, in a list, for 2-D ``y`` (as scikit-learn's OMP

@@ -64,8 +64,8 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         :class:`~sklearn.linear_model.ElasticNet`,
         :class:`~sklearn.linear_model.OrthogonalMatchingPursuit`, a k-sparse
         estimator of this package, ... Unfitted unless ``prefit=True``.
-    n_nonzero_coefs : int, default=None
-        Number of features to select, k. None uses the number of nonzero
+    n_nonzero_coefs : int or array-like of shape (n_targets,), default=None
+        Number of features to select, k, or one k per target. None uses the number of nonzero
         coefficients of the fitted estimator (the largest over targets, at
         least one), which is what "refine the Lasso support" means; give it
         explicitly for a dense estimator such as Ridge. Values above
@@ -102,8 +102,8 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         Intercept of the refined linear model. A scalar of the dtype of ``X`` for
         1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
         is False (as in scikit-learn's linear models).
-    n_nonzero_coefs_ : int
-        Support size used by SEA.
+    n_nonzero_coefs_ : int or ndarray of shape (n_targets,)
+        Support size used by SEA (per target when given per target).
     n_iter_ : int or list of int
         Number of SEA iterations run.
         One per target, in a list, for 2-D ``y`` (as scikit-learn's OMP
@@ -155,7 +155,11 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit"])],
-        "n_nonzero_coefs": [Interval(Integral, 1, None, closed="left"), None],
+        "n_nonzero_coefs": [
+            Interval(Integral, 1, None, closed="left"),
+            "array-like",
+            None,
+        ],
         "prefit": ["boolean"],
         **{
             name: SEARegressor._parameter_constraints[name]
