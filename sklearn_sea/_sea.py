@@ -49,6 +49,7 @@ from ._core import (
     top_k,
     use_gram,
 )
+from ._verbose import IterationPrinter
 
 #: Default number of SEA iterations (a reconstructed setting; see the docs).
 DEFAULT_MAX_ITER = 1000
@@ -106,7 +107,15 @@ def _steady_iterations(exploration, move, support, remaining):
 
 
 def _sea(
-    problem, k, *, max_iter, step_size, coef_init=None, tol=0.0, fast_forward=True
+    problem,
+    k,
+    *,
+    max_iter,
+    step_size,
+    coef_init=None,
+    tol=0.0,
+    fast_forward=True,
+    progress=None,
 ):
     """SEA on one normalised single-target problem.
 
@@ -139,6 +148,11 @@ def _sea(
     fast_forward : bool
         Skip the top-k selection on iterations that provably keep the
         support (the result is identical; False exists for tests).
+    progress : callable or None
+        Called as ``progress(n_iter, rss, best_rss, n_supports)`` after every
+        evaluated support (and after every fast-forwarded run of repeats),
+        for ``verbose`` output. The compiled loop cannot call back, so a
+        progress callback runs the Python loop (same iterates).
 
     Returns
     -------
@@ -156,7 +170,7 @@ def _sea(
         exploration = step_size * problem.Aty
         support = top_k(exploration, k)
 
-    compiled = _accelerator.compiled_gram_loop(problem)
+    compiled = None if progress is not None else _accelerator.compiled_gram_loop(problem)
     if compiled is not None:
         return _sea_compiled(
             compiled,
@@ -190,6 +204,8 @@ def _sea(
                 )
             loss_curve[t : t + n_same] = 0.5 * rss
             t += n_same
+            if progress is not None:
+                progress(t, rss, best_rss, problem.n_solved)
             if t < max_iter:  # the last exploration vector is never read
                 for _ in range(n_same):
                     np.subtract(exploration, move, out=exploration)
@@ -208,6 +224,8 @@ def _sea(
         if rss < best_rss:
             best_rss, best_iter = rss, t - 1
             best_support, best_coef = support, coef_support
+        if progress is not None:
+            progress(t, rss, best_rss, problem.n_solved)
         if tol > 0 and rss <= tol:
             break
         np.subtract(exploration, move, out=exploration)
@@ -509,6 +527,12 @@ class SEARegressor(BaseKSparseRegressor):
         Use the Gram matrix of the normalised design. "auto" forms it for
         dense data that fits ``GRAM_MAX_BYTES`` (256 MiB); otherwise products
         with ``X`` are used and no ``n_features x n_features`` matrix exists.
+    verbose : int, default=0
+        Print progress: 1 prints about ten lines per target, each with the
+        iteration, its objective, the best objective so far and the number
+        of supports explored, then a summary; 2 or more prints a line per
+        iteration. Verbose fits run the Python loop (the compiled loop
+        cannot report during a run); the iterates are the same.
 
     Attributes
     ----------
@@ -575,6 +599,7 @@ class SEARegressor(BaseKSparseRegressor):
         "step_size": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
         "init": ["array-like", None, HasMethods(["fit"])],
         "tol": [Interval(Real, 0, None, closed="left"), None],
+        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -587,6 +612,7 @@ class SEARegressor(BaseKSparseRegressor):
         tol=None,
         fit_intercept=True,
         precompute="auto",
+        verbose=0,
     ):
         self.n_nonzero_coefs = n_nonzero_coefs
         self.max_iter = max_iter
@@ -595,6 +621,7 @@ class SEARegressor(BaseKSparseRegressor):
         self.tol = tol
         self.fit_intercept = fit_intercept
         self.precompute = precompute
+        self.verbose = verbose
 
     def _prepare_solver(self, X, y, sample_weight, prepared):
         inits = self._initial_coefs(X, y, sample_weight, prepared)
@@ -709,11 +736,20 @@ class SEARegressor(BaseKSparseRegressor):
             tol = 1e3 * np.finfo(problem.Aty.dtype).eps * problem.y_sq_norm
         else:
             tol = self.tol / loss_scale
-        return _sea(
+        printer = None
+        if self.verbose:
+            printer = IterationPrinter(
+                type(self).__name__, self.max_iter, loss_scale, self.verbose
+            )
+        result = _sea(
             problem,
             k,
             max_iter=self.max_iter,
             step_size=self.step_size_,
             coef_init=coef_init,
             tol=tol,
+            progress=printer,
         )
+        if printer is not None:
+            printer.done(result)
+        return result
