@@ -7,6 +7,8 @@ from importlib.metadata import version as _version
 # Examples render figures without a display.
 os.environ.setdefault("MPLBACKEND", "Agg")
 sys.path.insert(0, os.path.abspath(".."))
+# Local extensions: the command-line reference generated from the parser.
+sys.path.insert(0, os.path.abspath("_ext"))
 
 project = "sklearn_sea"
 author = "The sklearn_sea developers"
@@ -21,6 +23,7 @@ extensions = [
     "sphinx.ext.doctest",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
+    "cli_reference",
 ]
 
 autosummary_generate = True
@@ -31,7 +34,7 @@ numpydoc_class_members_toctree = False
 numpydoc_validation_checks = set()
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py"]
+exclude_patterns = ["_build", "_ext", "auto_examples/*.ipynb", "auto_examples/*.py"]
 default_role = "literal"
 
 sphinx_gallery_conf = {

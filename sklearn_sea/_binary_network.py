@@ -461,6 +461,7 @@ class BinaryHeavisideRegressor(RegressorMixin, BaseEstimator):
 
     Examples
     --------
+    >>> import numpy as np
     >>> from sklearn_sea import BinaryHeavisideRegressor
     >>> from sklearn_sea.datasets import make_binary_teacher
     >>> X, y, coef = make_binary_teacher(

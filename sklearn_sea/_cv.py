@@ -297,6 +297,7 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
 
     Examples
     --------
+    >>> import numpy as np
     >>> from sklearn_sea import SEARegressorCV
     >>> from sklearn_sea.datasets import make_compressed_sensing
     >>> X, y, coef = make_compressed_sensing(

@@ -417,6 +417,7 @@ def sea(
 
     Examples
     --------
+    >>> import numpy as np
     >>> from sklearn_sea import sea
     >>> from sklearn_sea.datasets import make_compressed_sensing
     >>> X, y, coef_true = make_compressed_sensing(
@@ -582,6 +583,7 @@ class SEARegressor(BaseKSparseRegressor):
 
     Examples
     --------
+    >>> import numpy as np
     >>> from sklearn_sea import SEARegressor
     >>> from sklearn_sea.datasets import make_compressed_sensing
     >>> X, y, coef = make_compressed_sensing(

@@ -141,6 +141,7 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
 
     Examples
     --------
+    >>> import numpy as np
     >>> from sklearn.linear_model import Lasso
     >>> from sklearn_sea import SEASelector
     >>> from sklearn_sea.datasets import make_compressed_sensing

@@ -176,8 +176,9 @@ def make_support_scorer(coef_true):
     >>> from sklearn_sea.metrics import make_support_scorer
     >>> X, y, coef = make_compressed_sensing(120, 200, 8, random_state=0)
     >>> scorer = make_support_scorer(coef)
-    >>> cross_val_score(SEARegressor(8), X, y, scoring=scorer, cv=3).tolist()
-    [0.0, 0.0, 0.0]
+    >>> scores = cross_val_score(SEARegressor(8), X, y, scoring=scorer, cv=3)
+    >>> scores.tolist()  # the negated distance: -0.0 is the true support
+    [-0.0, -0.0, -0.0]
     """
     coef_true = _check_vector(coef_true, "coef_true")
 

@@ -109,6 +109,7 @@ def make_binary_teacher(
 
     Examples
     --------
+    >>> import numpy as np
     >>> from sklearn_sea.datasets import make_binary_teacher
     >>> X, y, coef = make_binary_teacher(
     ...     n_samples=100, patch_size=8, n_patches=3, random_state=0)

@@ -75,6 +75,7 @@ def make_compressed_sensing(
 
     Examples
     --------
+    >>> import numpy as np
     >>> from sklearn_sea.datasets import make_compressed_sensing
     >>> X, y, coef = make_compressed_sensing(50, 100, 5, random_state=0)
     >>> X.shape, y.shape, int(np.count_nonzero(coef))

@@ -47,6 +47,7 @@ def gaussian_convolution_matrix(n_features, width):
 
     Examples
     --------
+    >>> import numpy as np
     >>> from sklearn_sea.datasets import gaussian_convolution_matrix
     >>> X = gaussian_convolution_matrix(5, width=1.0)
     >>> X.shape
@@ -116,6 +117,7 @@ def make_spike_deconvolution(
 
     Examples
     --------
+    >>> import numpy as np
     >>> from sklearn_sea.datasets import make_spike_deconvolution
     >>> X, y, coef = make_spike_deconvolution(100, 5, width=2.0, random_state=0)
     >>> X.shape, int(np.count_nonzero(coef))
