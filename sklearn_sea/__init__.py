@@ -7,7 +7,9 @@ The whole public API:
 - baselines with the same interface: :class:`OMPRegressor`, :class:`OMPRRegressor`,
   :class:`ELSRegressor`, :class:`IHTRegressor`, :class:`HTPRegressor`,
   :class:`CoSaMPRegressor`, :class:`SPRegressor`;
-- :class:`SEASelector` (SEA after any sparse estimator) and :class:`SEARegressorCV`;
+- :class:`SEASelector` (SEA after any sparse estimator); :class:`SEARegressorCV`
+  and :class:`SEARegressorIC` (k by cross-validation or by AIC/BIC), and
+  :func:`sea_path` (the solutions for k = 1, 2, ...);
 - :class:`BinaryHeavisideRegressor`: a binary-weight Heaviside network trained
   with the straight-through estimator;
 - :mod:`sklearn_sea.datasets`: problem generators (k-sparse recovery and
@@ -34,6 +36,8 @@ from ._baselines import (
 )
 from ._binary_network import BinaryHeavisideRegressor
 from ._cv import SEARegressorCV
+from ._information_criterion import SEARegressorIC
+from ._path import sea_path
 from ._sea import SEARegressor, sea
 from ._sea_batch import sea_batch
 from ._selector import SEASelector
@@ -55,9 +59,11 @@ __all__ = [
     "SPRegressor",
     "SEARegressor",
     "SEARegressorCV",
+    "SEARegressorIC",
     "SEASelector",
     "__version__",
     "sea",
     "sea_batch",
     "show_versions",
+    "sea_path",
 ]

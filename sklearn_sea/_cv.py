@@ -137,6 +137,64 @@ def _power_of_two_unit(y):
     return np.ldexp(1.0, np.frexp(peak)[1] - 1) if peak > 0 else np.float64(1.0)
 
 
+#: Fitted attributes that the path-based estimators copy from their refit.
+REFIT_ATTRIBUTES = (
+    "coef_",
+    "intercept_",
+    "n_iter_",
+    "best_iter_",
+    "loss_curve_",
+    "n_supports_explored_",
+)
+
+
+def refit_along_path(X, y, sample_weight, n_nonzero_coefs, **params):
+    """SEARegressor for the selected k, fitted as the path on all data reaches it.
+
+    With ``path_init="previous"`` target t starts from its own
+    ``(k_t - 1)`` solution of the path (``k_t = 1`` from zero), so the refit
+    is the path's point at ``k_t``.
+
+    Parameters
+    ----------
+    X, y, sample_weight
+        Validated data (``y`` 1-D or 2-D).
+    n_nonzero_coefs : int or ndarray of shape (n_targets,)
+        Selected k, shared or per target.
+    **params
+        ``path_init``, ``max_iter``, ``step_size``, ``tol``,
+        ``fit_intercept``, ``precompute``.
+
+    Returns
+    -------
+    SEARegressor
+        The fitted regressor.
+    """
+    y_2d = y.reshape(y.shape[0], -1)
+    ks = np.broadcast_to(n_nonzero_coefs, (y_2d.shape[1],))
+    init = None
+    if params["path_init"] == "previous" and ks.max() > 1:
+        coefs, _ = _sea_path(X, y_2d, sample_weight, int(ks.max()) - 1, **params)
+        init = np.array(
+            [
+                coefs[k - 2, t] if k > 1 else np.zeros(X.shape[1])
+                for t, k in enumerate(ks)
+            ]
+        )
+        init = init if y.ndim > 1 else init[0]
+        if not np.any(init):
+            init = None
+    return SEARegressor(
+        n_nonzero_coefs,
+        max_iter=params["max_iter"],
+        step_size=params["step_size"],
+        init=init,
+        tol=params["tol"],
+        fit_intercept=params["fit_intercept"],
+        precompute=params["precompute"],
+    ).fit(X, y, sample_weight=sample_weight)
+
+
 def _choose_k(mse_path, rule):
     """The k of a held-out error curve ``(k, fold)`` under a selection rule.
 
@@ -488,37 +546,10 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
 
     def _refit(self, X, y, y_2d, weight):
         """Fit the selected k as the path on all the data would reach it."""
-        ks = np.broadcast_to(self.n_nonzero_coefs_, (y_2d.shape[1],))
-        init = None
-        if self.path_init == "previous" and ks.max() > 1:
-            coefs, _ = _sea_path(X, y_2d, weight, int(ks.max()) - 1, **self._path_params())
-            # Target t starts from its own (k_t - 1) solution; k_t = 1 from zero.
-            init = np.array(
-                [
-                    coefs[k - 2, t] if k > 1 else np.zeros(X.shape[1])
-                    for t, k in enumerate(ks)
-                ]
-            )
-            init = init if y.ndim > 1 else init[0]
-            if not np.any(init):
-                init = None
-        sea = SEARegressor(
-            self.n_nonzero_coefs_,
-            max_iter=self.max_iter,
-            step_size=self.step_size,
-            init=init,
-            tol=self.tol,
-            fit_intercept=self.fit_intercept,
-            precompute=self.precompute,
-        ).fit(X, y, sample_weight=weight)
-        for name in (
-            "coef_",
-            "intercept_",
-            "n_iter_",
-            "best_iter_",
-            "loss_curve_",
-            "n_supports_explored_",
-        ):
+        sea = refit_along_path(
+            X, y, weight, self.n_nonzero_coefs_, **self._path_params()
+        )
+        for name in REFIT_ATTRIBUTES:
             setattr(self, name, getattr(sea, name))
 
     def predict(self, X):

@@ -33,7 +33,7 @@ from sklearn.model_selection import (
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_sea import OMPRegressor, SEARegressor, SEARegressorCV
+from sklearn_sea import OMPRegressor, SEARegressor, SEARegressorCV, sea, sea_path
 
 # The data of scikit-learn's OMP tests: 3 targets, each 5-sparse over 35
 # atoms of dimension 25, scaled away from unit norm.
@@ -216,6 +216,19 @@ def test_zero_target_has_no_atoms(cls):
     """Ports test_no_atoms."""
     reg = _fit(cls, X, np.zeros_like(Y), n_nonzero_coefs=1)
     assert np.all(reg.coef_ == 0)
+
+
+@pytest.mark.parametrize("precompute", [False, True])
+def test_path_ends_at_the_fit(precompute):
+    """Ports test_omp_path and test_omp_return_path_prop_with_gram with sea_path.
+
+    The layout is ``lasso_path``'s, ``(n_targets, n_features, n_ks)``
+    (``orthogonal_mp`` returns ``(n_features, n_targets, n_ks)``).
+    """
+    ks, path = sea_path(X, Y, max_n_nonzero_coefs=5, precompute=precompute)
+    assert path.shape == (N_TARGETS, N_FEATURES, 5) and ks.tolist() == [1, 2, 3, 4, 5]
+    last = sea(X, Y, n_nonzero_coefs=5, precompute=precompute)
+    np.testing.assert_array_almost_equal(path[:, :, -1], last.T)
 
 
 def test_omp_cv():
