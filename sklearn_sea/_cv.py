@@ -40,7 +40,7 @@ from ._base import (
     validate_predict_data,
     validate_regression_data,
 )
-from ._core import prepare_least_squares
+from ._core import NonnegativeSupportLeastSquares, prepare_least_squares
 from ._sea import DEFAULT_MAX_ITER, SEARegressor, _resolve_step_size, _sea
 
 
@@ -71,6 +71,7 @@ def _sea_path(
     tol,
     fit_intercept,
     precompute,
+    positive=False,
 ):
     """SEA solutions for ``k = 1 .. max_n_nonzero_coefs`` on one data set.
 
@@ -86,7 +87,7 @@ def _sea_path(
         Last k of the path.
     path_init : {"previous", "zero"}
         Start each k from the (k - 1) solution or from zero.
-    max_iter, step_size, tol, fit_intercept, precompute
+    max_iter, step_size, tol, fit_intercept, precompute, positive
         As in :class:`~sklearn_sea.SEARegressor`.
 
     Returns
@@ -109,6 +110,10 @@ def _sea_path(
             # A fresh per-support cache per k; the design (Gram matrix or
             # cached columns) is shared.
             problem = prepared.problem(t)
+            if positive:
+                problem = NonnegativeSupportLeastSquares(
+                    problem.design, problem.Aty, problem.y_sq_norm
+                )
             if tol is None:
                 tol_t = 1e3 * np.finfo(problem.Aty.dtype).eps * problem.y_sq_norm
             else:
@@ -120,6 +125,7 @@ def _sea_path(
                 step_size=step,
                 coef_init=previous,
                 tol=tol_t,
+                positive=positive,
             )
             coefs[k - 1, t] = result.coef
             if path_init == "previous":
@@ -192,6 +198,7 @@ def refit_along_path(X, y, sample_weight, n_nonzero_coefs, **params):
         tol=params["tol"],
         fit_intercept=params["fit_intercept"],
         precompute=params["precompute"],
+        positive=params.get("positive", False),
     ).fit(X, y, sample_weight=sample_weight)
 
 
@@ -288,6 +295,9 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
     precompute : "auto" or bool, default="auto"
         Use the Gram matrix; "auto" forms it only for dense data that fits in
         memory, never for sparse ``X``.
+    positive : bool, default=False
+        Nonnegative coefficients along the path and in the refit (see
+        :class:`~sklearn_sea.SEARegressor`).
     n_jobs : int, default=None
         Number of folds run in parallel through joblib. None means 1 unless
         in a :obj:`joblib.parallel_backend` context; -1 uses all processors.
@@ -376,7 +386,14 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
         "k_rule": [StrOptions({"min", "one_se"})],
         **{
             name: SEARegressor._parameter_constraints[name]
-            for name in ("max_iter", "step_size", "tol", "fit_intercept", "precompute")
+            for name in (
+                "max_iter",
+                "step_size",
+                "tol",
+                "fit_intercept",
+                "precompute",
+                "positive",
+            )
         },
         "n_jobs": [Integral, None],
         "verbose": ["verbose"],
@@ -395,6 +412,7 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
         tol=None,
         fit_intercept=True,
         precompute="auto",
+        positive=False,
         n_jobs=None,
         verbose=False,
     ):
@@ -408,6 +426,7 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
         self.tol = tol
         self.fit_intercept = fit_intercept
         self.precompute = precompute
+        self.positive = positive
         self.n_jobs = n_jobs
         self.verbose = verbose
 
@@ -419,6 +438,7 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
             "tol": self.tol,
             "fit_intercept": self.fit_intercept,
             "precompute": self.precompute,
+            "positive": self.positive,
         }
 
     @_fit_context(prefer_skip_nested_validation=True)

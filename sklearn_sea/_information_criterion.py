@@ -113,6 +113,8 @@ class SEARegressorIC(MultiOutputMixin, RegressorMixin, BaseEstimator):
     precompute : "auto" or bool, default="auto"
         Use the Gram matrix; "auto" forms it only for dense data that fits
         in memory, never for sparse ``X``.
+    positive : bool, default=False
+        Nonnegative coefficients along the path (see :class:`SEARegressor`).
 
     Attributes
     ----------
@@ -196,7 +198,14 @@ class SEARegressorIC(MultiOutputMixin, RegressorMixin, BaseEstimator):
         "ebic_gamma": [Interval(Real, 0, 1, closed="both")],
         **{
             name: SEARegressorCV._parameter_constraints[name]
-            for name in ("max_iter", "step_size", "tol", "fit_intercept", "precompute")
+            for name in (
+                "max_iter",
+                "step_size",
+                "tol",
+                "fit_intercept",
+                "precompute",
+                "positive",
+            )
         },
     }
 
@@ -212,6 +221,7 @@ class SEARegressorIC(MultiOutputMixin, RegressorMixin, BaseEstimator):
         tol=None,
         fit_intercept=True,
         precompute="auto",
+        positive=False,
     ):
         self.criterion = criterion
         self.max_n_nonzero_coefs = max_n_nonzero_coefs
@@ -222,6 +232,7 @@ class SEARegressorIC(MultiOutputMixin, RegressorMixin, BaseEstimator):
         self.tol = tol
         self.fit_intercept = fit_intercept
         self.precompute = precompute
+        self.positive = positive
 
     def _path_params(self):
         return {
@@ -231,6 +242,7 @@ class SEARegressorIC(MultiOutputMixin, RegressorMixin, BaseEstimator):
             "tol": self.tol,
             "fit_intercept": self.fit_intercept,
             "precompute": self.precompute,
+            "positive": self.positive,
         }
 
     @_fit_context(prefer_skip_nested_validation=True)

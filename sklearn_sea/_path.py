@@ -52,7 +52,7 @@ def sea_path(
     precompute="auto",
     return_n_iter=False,
 ):
-    """SEA solutions for every support size ``k = 1 .. max_n_nonzero_coefs``.
+    """SEA solutions for every support size from 1 to ``max_n_nonzero_coefs``.
 
     Each k starts from the solution for ``k - 1``; its first support is that
     solution's support plus the feature most correlated with its residual,

@@ -40,11 +40,13 @@ from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 from ._base import BaseKSparseRegressor, _named_errors, resolve_per_target_k
 from ._core import (
     GramDesign,
+    NonnegativeSupportLeastSquares,
     SolverResult,
     SupportLeastSquares,
     _accelerator,
     dense_operator_design,
     linear_operator_design,
+    positive_top_k,
     sparse_operator_design,
     top_k,
     use_gram,
@@ -55,17 +57,22 @@ from ._verbose import IterationPrinter
 DEFAULT_MAX_ITER = 1000
 
 
-def _first_support(problem, exploration, k):
+def _first_support(problem, exploration, k, positive=False):
     """Support of iteration 0 for a warm start: top-k of the exploration vector.
 
     When the warm start has fewer than k nonzeros, the missing indices are the
     largest residual correlations at the warm start, not the lowest indices
-    that a tie-break among zeros would give.
+    that a tie-break among zeros would give. With ``positive``, only positive
+    entries count, and the missing indices are those whose increase lowers
+    the objective most.
     """
+    if positive:
+        exploration = np.maximum(exploration, 0)
     active = np.flatnonzero(exploration)
     if active.shape[0] >= k:
         return top_k(exploration, k)
-    priority = np.abs(problem.gradient(active, exploration[active]))
+    gradient = problem.gradient(active, exploration[active])
+    priority = np.maximum(-gradient, 0) if positive else np.abs(gradient)
     priority[active] = np.inf
     return top_k(priority, k)
 
@@ -116,6 +123,7 @@ def _sea(
     tol=0.0,
     fast_forward=True,
     progress=None,
+    positive=False,
 ):
     """SEA on one normalised single-target problem.
 
@@ -153,6 +161,13 @@ def _sea(
         evaluated support (and after every fast-forwarded run of repeats),
         for ``verbose`` output. The compiled loop cannot call back, so a
         progress callback runs the Python loop (same iterates).
+    positive : bool
+        Nonnegative coefficients: each support is the top-k of the positive
+        part of the exploration vector, and ``problem`` must solve
+        nonnegative least squares on it
+        (:class:`~sklearn_sea._core.NonnegativeSupportLeastSquares`). Runs
+        the Python loop, without fast-forwarding (whose bound is for
+        magnitudes).
 
     Returns
     -------
@@ -165,12 +180,16 @@ def _sea(
     warm = coef_init is not None and np.any(coef_init)
     if warm:
         exploration = np.array(coef_init, dtype=dtype)
-        support = _first_support(problem, exploration, k)
+        support = _first_support(problem, exploration, k, positive)
     else:
         exploration = step_size * problem.Aty
-        support = top_k(exploration, k)
+        support = positive_top_k(exploration, k) if positive else top_k(exploration, k)
+    select = positive_top_k if positive else top_k
+    fast_forward = fast_forward and not positive
 
-    compiled = None if progress is not None else _accelerator.compiled_gram_loop(problem)
+    compiled = None
+    if progress is None and not positive:
+        compiled = _accelerator.compiled_gram_loop(problem)
     if compiled is not None:
         return _sea_compiled(
             compiled,
@@ -192,7 +211,7 @@ def _sea(
     t = 0
     while t < max_iter:
         if t > 0:
-            support = top_k(exploration, k)
+            support = select(exploration, k)
         key = support.tobytes()
         if key == previous_key:
             # Same support, same refit, same step: nothing new to solve, and
@@ -528,6 +547,11 @@ class SEARegressor(BaseKSparseRegressor):
         Use the Gram matrix of the normalised design. "auto" forms it for
         dense data that fits ``GRAM_MAX_BYTES`` (256 MiB); otherwise products
         with ``X`` are used and no ``n_features x n_features`` matrix exists.
+    positive : bool, default=False
+        Constrain the coefficients to be nonnegative (the intercept is not
+        constrained): each support is the k largest positive entries of the
+        exploration vector and is fitted by nonnegative least squares. Runs
+        the Python loop, not the compiled one.
     verbose : int, default=0
         Print progress: 1 prints about ten lines per target, each with the
         iteration, its objective, the best objective so far and the number
@@ -601,6 +625,7 @@ class SEARegressor(BaseKSparseRegressor):
         "step_size": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
         "init": ["array-like", None, HasMethods(["fit"])],
         "tol": [Interval(Real, 0, None, closed="left"), None],
+        "positive": ["boolean"],
         "verbose": ["verbose"],
     }
 
@@ -614,6 +639,7 @@ class SEARegressor(BaseKSparseRegressor):
         tol=None,
         fit_intercept=True,
         precompute="auto",
+        positive=False,
         verbose=0,
     ):
         self.n_nonzero_coefs = n_nonzero_coefs
@@ -623,6 +649,7 @@ class SEARegressor(BaseKSparseRegressor):
         self.tol = tol
         self.fit_intercept = fit_intercept
         self.precompute = precompute
+        self.positive = positive
         self.verbose = verbose
 
     def _prepare_solver(self, X, y, sample_weight, prepared):
@@ -743,6 +770,10 @@ class SEARegressor(BaseKSparseRegressor):
             printer = IterationPrinter(
                 type(self).__name__, self.max_iter, loss_scale, self.verbose
             )
+        if self.positive:
+            problem = NonnegativeSupportLeastSquares(
+                problem.design, problem.Aty, problem.y_sq_norm
+            )
         result = _sea(
             problem,
             k,
@@ -751,6 +782,7 @@ class SEARegressor(BaseKSparseRegressor):
             coef_init=coef_init,
             tol=tol,
             progress=printer,
+            positive=self.positive,
         )
         if printer is not None:
             printer.done(result)

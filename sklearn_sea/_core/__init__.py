@@ -16,6 +16,11 @@ from ._design import (
     sparse_operator_design,
 )
 from ._least_squares import SupportLeastSquares, solve_normal_equations
+from ._nonnegative import (
+    NonnegativeSupportLeastSquares,
+    positive_top_k,
+    solve_nonnegative_normal_equations,
+)
 from ._preprocess import (
     GRAM_MAX_BYTES,
     PreparedLeastSquares,
@@ -28,13 +33,16 @@ from ._topk import support_key, top_k, top_k_rows
 __all__ = [
     "GRAM_MAX_BYTES",
     "GramDesign",
+    "NonnegativeSupportLeastSquares",
     "OperatorDesign",
     "PreparedLeastSquares",
     "SolverResult",
     "SupportLeastSquares",
     "dense_operator_design",
     "linear_operator_design",
+    "positive_top_k",
     "prepare_least_squares",
+    "solve_nonnegative_normal_equations",
     "solve_normal_equations",
     "sparse_operator_design",
     "support_key",
