@@ -58,8 +58,8 @@ print(f"{terms.shape[1]} candidate terms: {', '.join(names)}")
 
 
 def equations(coef):
-    for lhs, row in zip(["dx/dt", "dy/dt", "dz/dt"], coef):
-        rhs = " + ".join(f"{c:.3g} {n}" for c, n in zip(row, names) if c != 0)
+    for lhs, row in zip(["dx/dt", "dy/dt", "dz/dt"], coef, strict=True):
+        rhs = " + ".join(f"{c:.3g} {n}" for c, n in zip(row, names, strict=True) if c)
         print(f"  {lhs} = {rhs}")
 
 

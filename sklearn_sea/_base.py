@@ -53,7 +53,9 @@ def resolve_n_nonzero_coefs(n_nonzero_coefs, n_features):
     return int(n_nonzero_coefs)
 
 
-def resolve_per_target_k(n_nonzero_coefs, n_features, n_targets, name="n_nonzero_coefs"):
+def resolve_per_target_k(
+    n_nonzero_coefs, n_features, n_targets, name="n_nonzero_coefs"
+):
     """Support size of every target, from an int, None or one value per target.
 
     Returns

@@ -534,9 +534,7 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
     def _split_params(self, sample_weight, params):
         """The keyword arguments of ``cv.split``."""
         if _routing_enabled():
-            routed = process_routing(
-                self, "fit", sample_weight=sample_weight, **params
-            )
+            routed = process_routing(self, "fit", sample_weight=sample_weight, **params)
             return routed.splitter.split
         # Without routing, groups is the one splitter argument scikit-learn's
         # model-selection tools have always passed on.

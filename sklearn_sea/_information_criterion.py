@@ -43,8 +43,9 @@ def _log_binomial(n, k):
     return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
 
 
-def information_criterion(rss, n_nonzero, n_samples, n_features, noise_variance,
-                          criterion, ebic_gamma=1.0):
+def information_criterion(
+    rss, n_nonzero, n_samples, n_features, noise_variance, criterion, ebic_gamma=1.0
+):
     """AIC, BIC or extended BIC of least-squares fits with Gaussian noise.
 
     ``n log(2 pi sigma^2) + RSS / sigma^2 + penalty * df``, the form of
@@ -271,9 +272,12 @@ class SEARegressorIC(MultiOutputMixin, RegressorMixin, BaseEstimator):
         max_k = _default_max_n_nonzero_coefs(self.max_n_nonzero_coefs, n_features)
         coefs, intercepts = _sea_path(X, y_2d, weight, max_k, **self._path_params())
         # Weighted residual sums of squares, (k, target).
-        pred = safe_sparse_dot(
-            X, coefs.reshape(-1, n_features).T, dense_output=True
-        ).reshape(X.shape[0], max_k, -1) + intercepts
+        pred = (
+            safe_sparse_dot(
+                X, coefs.reshape(-1, n_features).T, dense_output=True
+            ).reshape(X.shape[0], max_k, -1)
+            + intercepts
+        )
         rss = weight @ ((pred - y_2d[:, None, :]) ** 2).reshape(X.shape[0], -1)
         rss = rss.reshape(max_k, -1)
         n_samples = float(weight.sum())

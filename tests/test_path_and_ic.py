@@ -124,9 +124,7 @@ def test_integer_weights_are_repeated_samples():
     X, y, _ = _problem(noise=0.1)
     weight = np.random.default_rng(0).integers(0, 3, X.shape[0])
     weighted = SEARegressorIC().fit(X, y, sample_weight=weight)
-    repeated = SEARegressorIC().fit(
-        np.repeat(X, weight, axis=0), np.repeat(y, weight)
-    )
+    repeated = SEARegressorIC().fit(np.repeat(X, weight, axis=0), np.repeat(y, weight))
     np.testing.assert_allclose(weighted.criterion_, repeated.criterion_, rtol=1e-7)
     assert weighted.n_nonzero_coefs_ == repeated.n_nonzero_coefs_
     np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-7, atol=1e-10)

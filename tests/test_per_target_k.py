@@ -94,8 +94,12 @@ def lorenz_library(noise=0.5, seed=0):
         return [10.0 * (y - x), x * (28.0 - z) - y, x * y - 8.0 / 3.0 * z]
 
     states = solve_ivp(
-        lorenz, (0, 10), [-8.0, 8.0, 27.0], t_eval=np.linspace(0, 10, 400),
-        rtol=1e-10, atol=1e-10,
+        lorenz,
+        (0, 10),
+        [-8.0, 8.0, 27.0],
+        t_eval=np.linspace(0, 10, 400),
+        rtol=1e-10,
+        atol=1e-10,
     ).y.T
     derivatives = np.array([lorenz(0, s) for s in states])
     derivatives += noise * np.random.default_rng(seed).standard_normal(

@@ -29,7 +29,9 @@ WRAPPERS = {
     "SEARegressorCV": lambda: SEARegressorCV(max_n_nonzero_coefs=3, max_iter=30),
     "SEASelector": lambda: SEASelector(Lasso(alpha=0.05), n_nonzero_coefs=3),
 }
-ESTIMATORS = {cls.__name__: (lambda cls=cls: cls(n_nonzero_coefs=3)) for cls in K_SPARSE}
+ESTIMATORS = {
+    cls.__name__: (lambda cls=cls: cls(n_nonzero_coefs=3)) for cls in K_SPARSE
+}
 ESTIMATORS.update(WRAPPERS)
 
 
@@ -215,4 +217,3 @@ def test_omp_on_an_exact_fit_stops_without_a_warning():
         warnings.simplefilter("error")
         reg = OMPRegressor(n_nonzero_coefs=5, fit_intercept=False).fit(X, y)
     assert reg.n_iter_ == 2
-

@@ -205,9 +205,7 @@ def test_swapped_regressors(precompute):
     """Ports test_swapped_regressors: coef_ follows column order, not selection order."""
     gamma = np.zeros(N_FEATURES)
     gamma[21], gamma[0] = 1.0, 0.5
-    reg = _fit(
-        OMPRegressor, X, X @ gamma, n_nonzero_coefs=2, precompute=precompute
-    )
+    reg = _fit(OMPRegressor, X, X @ gamma, n_nonzero_coefs=2, precompute=precompute)
     np.testing.assert_array_equal(np.flatnonzero(reg.coef_), [0, 21])
 
 
