@@ -9,6 +9,7 @@ collects from the modules see the module's globals, and would not).
 import doctest
 import importlib
 import pkgutil
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,33 @@ def test_page_snippets_run_as_pasted(page):
     _run(test)
 
 
+def _python_blocks(text):
+    """The ``.. code-block:: python`` snippets of a page, dedented, in order."""
+    lines = text.splitlines()
+    blocks = []
+    for i, line in enumerate(lines):
+        if line.strip().endswith(".. code-block:: python"):
+            indent = len(line) - len(line.lstrip(" -*"))
+            body = []
+            for following in lines[i + 1 :]:
+                if (
+                    following.strip()
+                    and len(following) - len(following.lstrip()) <= indent
+                ):
+                    break
+                body.append(following)
+            blocks.append(textwrap.dedent("\n".join(body)))
+    return blocks
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+def test_page_python_blocks_run_in_order(page, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    namespace = {}
+    for block in _python_blocks(page.read_text()):
+        exec(compile(block, str(page), "exec"), namespace)
+
+
 def _public_modules():
     names = ["sklearn_sea"]
     for info in pkgutil.walk_packages(sklearn_sea.__path__, "sklearn_sea."):
@@ -59,3 +87,29 @@ def test_docstring_examples_run_as_pasted(module_name):
         if test.examples:
             test.globs = {}
             _run(test)
+
+
+def test_cli_reference_lists_every_subcommand_and_option():
+    pytest.importorskip("sphinx")
+    import argparse
+    import sys
+
+    sys.path.insert(0, str(ROOT / "doc" / "_ext"))
+    try:
+        from cli_reference import cli_reference_lines
+    finally:
+        sys.path.pop(0)
+    from sklearn_sea._cli import build_parser
+
+    parser = build_parser()
+    text = "\n".join(cli_reference_lines(parser))
+    subparsers = next(
+        action
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+    )
+    for name, sub in subparsers.choices.items():
+        assert f"``sklearn-sea {name}``" in text
+        for action in sub._actions:
+            for option in action.option_strings:
+                assert option in text, (name, option)

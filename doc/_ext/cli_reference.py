@@ -3,13 +3,12 @@
 The page is generated at build time from
 ``sklearn_sea._cli.build_parser()``, so that it can never disagree with the
 options the command accepts: every subcommand gets a section with its
-description and its ``--help`` text.
+``--help`` text.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 import argparse
-import textwrap
 
 from docutils import nodes
 from docutils.statemachine import StringList
@@ -38,9 +37,7 @@ def cli_reference_lines(parser):
     lines = _help_block(parser)
     for name, sub in _subcommands(parser):
         title = f"``{parser.prog} {name}``"
-        lines += ["", title, "-" * len(title), ""]
-        if sub.description:
-            lines += textwrap.wrap(sub.description, 79)
+        lines += ["", title, "-" * len(title)]
         lines += _help_block(sub)
     return lines
 
