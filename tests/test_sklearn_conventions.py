@@ -17,7 +17,13 @@ from sklearn.linear_model import Lasso, LassoCV, OrthogonalMatchingPursuit
 from sklearn.model_selection import GroupKFold
 
 import sklearn_sea
-from sklearn_sea import OMPRegressor, SEARegressor, SEARegressorCV, SEASelector
+from sklearn_sea import (
+    OMPRegressor,
+    SEARegressor,
+    SEARegressorCV,
+    SEARegressorIC,
+    SEASelector,
+)
 from sklearn_sea._base import BaseKSparseRegressor
 
 K_SPARSE = [
@@ -28,6 +34,7 @@ K_SPARSE = [
 WRAPPERS = {
     "SEARegressorCV": lambda: SEARegressorCV(max_n_nonzero_coefs=3, max_iter=30),
     "SEASelector": lambda: SEASelector(Lasso(alpha=0.05), n_nonzero_coefs=3),
+    "SEARegressorIC": lambda: SEARegressorIC(max_n_nonzero_coefs=3, max_iter=30),
 }
 ESTIMATORS = {
     cls.__name__: (lambda cls=cls: cls(n_nonzero_coefs=3)) for cls in K_SPARSE
