@@ -64,6 +64,6 @@ __all__ = [
     "__version__",
     "sea",
     "sea_batch",
-    "show_versions",
     "sea_path",
+    "show_versions",
 ]
