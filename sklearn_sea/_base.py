@@ -254,7 +254,7 @@ class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         inits = self._prepare_solver(X, y, sample_weight, prepared)
         loss_scales = _loss_scales(prepared)
         # Parallel columns count once: k cannot exceed the distinct features.
-        k = min(k, prepared.n_features)
+        ks = np.minimum(ks, prepared.n_features)
         results = [
             self._solve(
                 prepared.problem(t),
