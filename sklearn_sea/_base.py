@@ -218,6 +218,12 @@ class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         """
         return resolve_per_target_k(self.n_nonzero_coefs, n_features, n_targets)
 
+    def _prepare_problem(self, X, y, sample_weight):
+        """The normalised problem of every target (least squares here)."""
+        return prepare_least_squares(
+            X, y, sample_weight, self.fit_intercept, self.precompute
+        )
+
     def _prepare_solver(self, X, y, sample_weight, prepared):
         """Resolve data-dependent settings before the per-target solves.
 
@@ -248,9 +254,7 @@ class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         sample_weight = check_sample_weight(sample_weight, X)
         y_2d = y.reshape(y.shape[0], -1)
         ks, n_nonzero_coefs = self._support_size(X.shape[1], y_2d.shape[1])
-        prepared = prepare_least_squares(
-            X, y_2d, sample_weight, self.fit_intercept, self.precompute
-        )
+        prepared = self._prepare_problem(X, y_2d, sample_weight)
         inits = self._prepare_solver(X, y, sample_weight, prepared)
         loss_scales = _loss_scales(prepared)
         # Parallel columns count once: k cannot exceed the distinct features.
@@ -276,7 +280,10 @@ class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         return self
 
     def _store_results(self, results, prepared, single_target, dtype):
-        coef, intercept = prepared.to_original(np.array([r.coef for r in results]))
+        coef, intercept = prepared.to_original(
+            np.array([r.coef for r in results]),
+            np.array([r.intercept for r in results]),
+        )
         # Objectives are reported in the units of the user's target.
         with np.errstate(over="ignore"):
             curves = [

@@ -41,6 +41,7 @@ from ._base import BaseKSparseRegressor, _named_errors, resolve_per_target_k
 from ._core import (
     GramDesign,
     NonnegativeSupportLeastSquares,
+    PreparedLeastSquares,
     SolverResult,
     SupportLeastSquares,
     _accelerator,
@@ -48,10 +49,12 @@ from ._core import (
     linear_operator_design,
     positive_top_k,
     sparse_operator_design,
+    prepare_datafit,
     top_k,
     use_gram,
 )
 from ._verbose import IterationPrinter
+from .datafits import Quadratic
 
 #: Default number of SEA iterations (a reconstructed setting; see the docs).
 DEFAULT_MAX_ITER = 1000
@@ -140,8 +143,10 @@ def _sea(
 
     Parameters
     ----------
-    problem : SupportLeastSquares
-        Least squares ``1/2 ||A x - y||^2`` with support-restricted solves.
+    problem : SupportLeastSquares or SupportDatafit
+        Least squares ``1/2 ||A x - y||^2``, or any datafit ``F``, with
+        support-restricted solves. The loop reads the deviance ``2 F`` (the
+        squared residual for least squares) and records ``F``.
     k : int
         Support size.
     max_iter : int
@@ -152,7 +157,8 @@ def _sea(
         Initial exploration vector; None or all zeros starts from
         ``step_size * A^T y``.
     tol : float
-        Stop as soon as ``||A x_t - y||^2 <= tol``; 0 disables early stopping.
+        Stop as soon as ``||A x_t - y||^2 <= tol`` (the deviance ``2 F`` in
+        general); 0 disables early stopping.
     fast_forward : bool
         Skip the top-k selection on iterations that provably keep the
         support (the result is identical; False exists for tests).
@@ -258,6 +264,7 @@ def _sea(
         loss_curve=loss_curve[:t],
         best_iter=best_iter,
         n_supports_explored=problem.n_solved,
+        intercept=problem.intercept(best_support),
     )
 
 
@@ -327,6 +334,22 @@ def _sea_compiled(
         best_iter=best_iter,
         n_supports_explored=n_supports,
     )
+
+
+def _resolve_datafit_step(step_size, prepared, warm):
+    """``"auto"`` is ``1 / (L ||W^{1/2} A||_2^2)``, ``L`` the curvature bound.
+
+    That is the inverse Lipschitz constant of the gradient of the datafit in
+    the coefficients. As for least squares, a zero start makes the supports
+    independent of the step (the initial exploration vector is scaled by
+    it too), so it is only computed for warm starts.
+    """
+    if step_size != "auto":
+        return float(step_size)
+    if not warm:
+        return 1.0
+    norm2 = prepared.spectral_norm2() * prepared.curvature_bound()
+    return 1.0 / norm2 if norm2 > 0 else 1.0
 
 
 def _check_design(X):
@@ -627,6 +650,7 @@ class SEARegressor(BaseKSparseRegressor):
         "tol": [Interval(Real, 0, None, closed="left"), None],
         "positive": ["boolean"],
         "verbose": ["verbose"],
+        "datafit": [None, HasMethods(["value", "gradient", "hessian"])],
     }
 
     def __init__(
@@ -641,6 +665,7 @@ class SEARegressor(BaseKSparseRegressor):
         precompute="auto",
         positive=False,
         verbose=0,
+        datafit=None,
     ):
         self.n_nonzero_coefs = n_nonzero_coefs
         self.max_iter = max_iter
@@ -651,11 +676,28 @@ class SEARegressor(BaseKSparseRegressor):
         self.precompute = precompute
         self.positive = positive
         self.verbose = verbose
+        self.datafit = datafit
+
+    def _prepare_problem(self, X, y, sample_weight):
+        datafit = Quadratic() if self.datafit is None else self.datafit
+        if getattr(datafit, "least_squares", False):
+            # Closed-form solves: the Gram matrix, the compiled loop.
+            return super()._prepare_problem(X, y, sample_weight)
+        if self.positive:
+            raise ValueError(
+                "positive=True is only available with the quadratic datafit; got "
+                f"datafit={datafit!r}."
+            )
+        return prepare_datafit(X, y, sample_weight, self.fit_intercept, datafit)
 
     def _prepare_solver(self, X, y, sample_weight, prepared):
         inits = self._initial_coefs(X, y, sample_weight, prepared)
         warm = inits is not None and any(np.any(c) for c in inits)
-        self.step_size_ = _resolve_step_size(self.step_size, prepared.design, warm)
+        if isinstance(prepared, PreparedLeastSquares):
+            step = _resolve_step_size(self.step_size, prepared.design, warm)
+        else:
+            step = _resolve_datafit_step(self.step_size, prepared, warm)
+        self.step_size_ = step
         return inits
 
     def _initial_coefs(self, X, y, sample_weight, prepared):
@@ -762,7 +804,7 @@ class SEARegressor(BaseKSparseRegressor):
 
     def _solve(self, problem, k, coef_init, loss_scale):
         if self.tol is None:
-            tol = 1e3 * np.finfo(problem.Aty.dtype).eps * problem.y_sq_norm
+            tol = 1e3 * np.finfo(problem.Aty.dtype).eps * problem.null_deviance
         else:
             tol = self.tol / loss_scale
         printer = None

@@ -1,6 +1,7 @@
 """Numerical core shared by every k-sparse solver of the package.
 
 Pure functions and small classes on arrays: top-k projection, least squares
+(or Newton's method for any datafit)
 restricted to a support, the Gram and operator views of the design, and the
 preprocessing that turns user data into a normalised problem. No scikit-learn
 plumbing lives here.
@@ -21,12 +22,14 @@ from ._nonnegative import (
     positive_top_k,
     solve_nonnegative_normal_equations,
 )
+from ._newton import SupportDatafit
 from ._preprocess import (
     GRAM_MAX_BYTES,
     PreparedLeastSquares,
     prepare_least_squares,
     use_gram,
 )
+from ._preprocess_datafit import PreparedDatafit, prepare_datafit
 from ._result import SolverResult
 from ._topk import support_key, top_k, top_k_rows
 
@@ -35,12 +38,15 @@ __all__ = [
     "GramDesign",
     "NonnegativeSupportLeastSquares",
     "OperatorDesign",
+    "PreparedDatafit",
     "PreparedLeastSquares",
     "SolverResult",
+    "SupportDatafit",
     "SupportLeastSquares",
     "dense_operator_design",
     "linear_operator_design",
     "positive_top_k",
+    "prepare_datafit",
     "prepare_least_squares",
     "solve_nonnegative_normal_equations",
     "solve_normal_equations",

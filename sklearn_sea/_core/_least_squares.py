@@ -89,6 +89,15 @@ class SupportLeastSquares:
         self._cache = {}
 
     @property
+    def null_deviance(self):
+        """``||y||^2``: the loss of the zero model, doubled, as for any datafit."""
+        return self.y_sq_norm
+
+    def intercept(self, support):
+        """0: the data are centred, the intercept is the target's offset."""
+        return 0.0
+
+    @property
     def n_solved(self):
         """Number of distinct supports solved so far."""
         return len(self._cache)

@@ -93,8 +93,11 @@ class PreparedLeastSquares:
         )
         return coef if self.folding is None else self.folding.fold(coef)
 
-    def to_original(self, coef):
+    def to_original(self, coef, intercept=None):
         """Map solver coefficients ``(n_targets, n_features)`` back to user scale.
+
+        ``intercept``, the solvers' intercepts, are zeros for least squares on
+        centred data and may be omitted.
 
         Returns
         -------
@@ -105,7 +108,10 @@ class PreparedLeastSquares:
             coef = self.folding.expand(coef)
         with np.errstate(over="ignore", invalid="ignore"):
             coef = coef * self.y_scale[:, None] / self.x_scale
-            intercept = self.y_offset - coef @ self.x_offset
+            offset = self.y_offset
+            if intercept is not None and np.any(intercept):
+                offset = offset + self.y_scale * intercept
+            intercept = offset - coef @ self.x_offset
         if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
             # The exact answer is not representable: refuse it rather than
             # return inf and NaN predictions.

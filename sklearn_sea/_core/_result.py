@@ -27,6 +27,9 @@ class SolverResult:
     converged : bool
         False when the solver stopped on ``max_iter`` before its own stopping
         rule; estimators turn this into a ``ConvergenceWarning``.
+    intercept : float
+        Intercept in the solver's scale: 0 for least squares, whose data are
+        centred; fitted with the coefficients for other datafits.
     """
 
     coef: np.ndarray
@@ -35,3 +38,4 @@ class SolverResult:
     best_iter: int
     n_supports_explored: int
     converged: bool = True
+    intercept: float = 0.0
