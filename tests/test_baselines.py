@@ -8,7 +8,6 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import OrthogonalMatchingPursuit, orthogonal_mp
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_sea import (
     CoSaMPRegressor,
@@ -439,6 +438,3 @@ def test_bad_parameters_name_the_parameter(Estimator, params, match):
         Estimator(**params).fit(A, y)
 
 
-@parametrize_with_checks([Estimator() for Estimator in ALL])
-def test_sklearn_compatible(estimator, check):
-    check(estimator)

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.utils._param_validation import InvalidParameterError
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_sea import BinaryHeavisideRegressor
 from sklearn_sea._binary_network import (
@@ -23,16 +22,6 @@ from sklearn_sea._binary_network import (
 from sklearn_sea.datasets import make_binary_teacher
 
 
-@parametrize_with_checks(
-    [
-        BinaryHeavisideRegressor(),
-        BinaryHeavisideRegressor(
-            surrogate="clipped_relu", learning_rate="constant", max_iter=20
-        ),
-    ]
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
 
 
 # --- reference implementation: the algorithm as written, one sample at a time

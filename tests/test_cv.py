@@ -9,7 +9,6 @@ from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_sea import SEARegressor, SEARegressorCV
 from sklearn_sea._cv import _sea_path
@@ -41,14 +40,6 @@ def noisy_problem(seed=0, n_targets=1):
     return X, Y, np.array(coefs)
 
 
-@parametrize_with_checks(
-    [
-        SEARegressorCV(max_iter=50),
-        SEARegressorCV(path_init="zero", max_n_nonzero_coefs=2, cv=3, max_iter=50),
-    ]
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
 
 
 @pytest.mark.parametrize("path_init", ["previous", "zero"])

@@ -5,7 +5,6 @@ import pytest
 import scipy.sparse as sp
 from scipy.sparse.linalg import aslinearoperator
 from sklearn.linear_model import OrthogonalMatchingPursuit
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_sea import SEARegressor, sea
 from sklearn_sea.datasets import make_compressed_sensing, make_spike_deconvolution
@@ -258,8 +257,3 @@ def test_duplicated_columns_and_constant_target_stay_finite():
     assert np.all(const.coef_ == 0) and const.intercept_ == pytest.approx(3.0)
 
 
-@parametrize_with_checks(
-    [SEARegressor(), SEARegressor(max_iter=50, tol=0, fit_intercept=False)]
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)

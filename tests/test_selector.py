@@ -19,7 +19,6 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from sklearn.tree import DecisionTreeRegressor
 from sklearn.utils._param_validation import InvalidParameterError
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_sea import SEARegressor, SEASelector
 from sklearn_sea.datasets import make_compressed_sensing
@@ -51,17 +50,6 @@ def problem(seed=0, n_samples=60, n_features=100, k=5):
     )
 
 
-@parametrize_with_checks(
-    [
-        SEASelector(Lasso(alpha=0.01), max_iter=50),
-        # Weighted fits equal repeated samples only if the estimator itself
-        # accepts sample_weight, which OrthogonalMatchingPursuit does not.
-        SEASelector(ElasticNet(alpha=0.01), n_nonzero_coefs=2, max_iter=50),
-        SEASelector(SEARegressor(2, max_iter=20), max_iter=50),
-    ]
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
 
 
 def test_diabetes_pipeline_refines_the_lasso_support(diabetes_poly):
