@@ -76,13 +76,17 @@ def fingerprints(compiled):
     reg = SEARegressor(k, max_iter=100, tol=0).fit(X, y)
     out["sparse_regressor_coef"] = reg.coef_
     for n_features in (100, 200):
-        for i, (k, X, y, tol) in enumerate(sweep_problems(n_features, (0.3, 0.5), (0.1, 0.2, 0.3), 4)):
+        for i, (k, X, y, tol) in enumerate(
+            sweep_problems(n_features, (0.3, 0.5), (0.1, 0.2, 0.3), 4)
+        ):
             coef, n_iter = sea_batch(
                 X, y, n_nonzero_coefs=k, max_iter=1000, tol=tol, return_n_iter=True
             )
             out[f"batch{n_features}_{i}_coef"] = coef
             out[f"batch{n_features}_{i}_n_iter"] = np.asarray(n_iter)
-    return {f"{'compiled' if compiled else 'python'}_{key}": v for key, v in out.items()}
+    return {
+        f"{'compiled' if compiled else 'python'}_{key}": v for key, v in out.items()
+    }
 
 
 def main():
@@ -101,7 +105,7 @@ def main():
             if key.endswith("_coef"):
                 old_s = [np.flatnonzero(c) for c in np.atleast_2d(old.T)]
                 new_s = [np.flatnonzero(c) for c in np.atleast_2d(new.T)]
-                same = all(np.array_equal(a, b) for a, b in zip(old_s, new_s))
+                same = all(np.array_equal(a, b) for a, b in zip(old_s, new_s, strict=False))
                 supports_same += same
                 coefs_same += np.array_equal(old, new)
                 if not same:

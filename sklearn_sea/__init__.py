@@ -12,6 +12,8 @@ The whole public API:
   :func:`sea_path` (the solutions for k = 1, 2, ...);
 - :class:`BinaryHeavisideRegressor`: a binary-weight Heaviside network trained
   with the straight-through estimator;
+- :mod:`sklearn_sea.datafits`: the losses SEA minimises (least squares,
+  Huber, logistic, or one's own) as ``SEARegressor(datafit=...)``;
 - :mod:`sklearn_sea.datasets`: problem generators (k-sparse recovery and
   binary teachers);
 - :mod:`sklearn_sea.metrics`: support-recovery metrics and scorers;

@@ -48,8 +48,8 @@ from ._core import (
     dense_operator_design,
     linear_operator_design,
     positive_top_k,
-    sparse_operator_design,
     prepare_datafit,
+    sparse_operator_design,
     top_k,
     use_gram,
 )
@@ -533,11 +533,12 @@ class SEARegressor(BaseKSparseRegressor):
     """Linear model with at most k nonzero coefficients, fitted by SEA.
 
     The Support Exploration Algorithm keeps a dense exploration vector,
-    selects its k largest entries as the support, refits least squares on
-    that support and updates the exploration vector with the gradient at the
+    selects its k largest entries as the support, refits the model on that
+    support and updates the exploration vector with the gradient at the
     refitted point. It returns the best support seen in ``max_iter``
     iterations. Features are normalised internally, so the support does not
-    change when a feature is rescaled.
+    change when a feature is rescaled. The loss is least squares by
+    default, or any datafit (Huber's for robust regression, one's own).
 
     Read more in the :ref:`User Guide <sea>`.
 
@@ -562,14 +563,17 @@ class SEARegressor(BaseKSparseRegressor):
         then starts from its support and never ends with a larger objective.
     tol : float, default=None
         Stop as soon as the squared residual norm ``||y - X w - b||^2`` is at
-        most ``tol``. None stops at an exact fit up to rounding
-        (``1e3 * eps * ||y - mean(y)||^2``); 0 never stops early.
+        most ``tol`` (for another datafit: twice its value). None stops at an
+        exact fit up to rounding (``1e3 * eps * ||y - mean(y)||^2``, twice
+        the value of the intercept-only model in general); 0 never stops
+        early.
     fit_intercept : bool, default=True
         Fit an intercept (centre ``X`` and ``y``).
     precompute : "auto" or bool, default="auto"
         Use the Gram matrix of the normalised design. "auto" forms it for
         dense data that fits ``GRAM_MAX_BYTES`` (256 MiB); otherwise products
         with ``X`` are used and no ``n_features x n_features`` matrix exists.
+        Least squares only: other datafits use products with ``X``.
     positive : bool, default=False
         Constrain the coefficients to be nonnegative (the intercept is not
         constrained): each support is the k largest positive entries of the
@@ -581,6 +585,19 @@ class SEARegressor(BaseKSparseRegressor):
         of supports explored, then a summary; 2 or more prints a line per
         iteration. Verbose fits run the Python loop (the compiled loop
         cannot report during a run); the iterates are the same.
+    datafit : BaseDatafit, default=None
+        The loss of the linear predictor ``z = X w + b`` that SEA minimises
+        (see :mod:`sklearn_sea.datafits`). None is
+        :class:`~sklearn_sea.datafits.Quadratic`, least squares, whose
+        support solves are closed-form. Any other datafit, e.g.
+        :class:`~sklearn_sea.datafits.Huber` for targets with gross outliers,
+        is minimised on each support by Newton's method (coefficients and
+        intercept), warm-started from the previous support and cached per
+        support; the exploration vector moves by
+        ``-step_size * X^T gradient(y, z)``. ``step_size="auto"`` is then
+        ``1 / (L ||X||_2^2)`` with ``L`` the datafit's curvature bound.
+        Unlike least squares, a general loss is not invariant to scaling
+        ``y`` (Huber's ``delta`` is in the units of ``y``).
 
     Attributes
     ----------
@@ -600,7 +617,8 @@ class SEARegressor(BaseKSparseRegressor):
     best_iter_ : int or ndarray of shape (n_targets,)
         Iteration at which the returned support was found.
     loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays
-        Objective ``1/2 ||y - X w_t - b_t||^2`` (weighted) at each iteration.
+        Objective ``1/2 ||y - X w_t - b_t||^2`` (weighted) at each iteration;
+        the datafit's value for another datafit.
     n_supports_explored_ : int or ndarray of shape (n_targets,)
         Number of distinct supports visited.
     step_size_ : float
@@ -640,6 +658,16 @@ class SEARegressor(BaseKSparseRegressor):
     True
     >>> round(reg.score(X, y), 6)
     1.0
+
+    With 10% of the targets grossly corrupted, Huber's loss still finds the
+    support:
+
+    >>> from sklearn_sea.datafits import Huber
+    >>> y[::10] += 20.0
+    >>> robust = SEARegressor(10, max_iter=100, datafit=Huber(delta=0.1))
+    >>> robust = robust.fit(X, y)
+    >>> bool((np.flatnonzero(robust.coef_) == np.flatnonzero(coef)).all())
+    True
     """
 
     _parameter_constraints: dict = {

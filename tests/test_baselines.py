@@ -436,5 +436,3 @@ def test_bad_parameters_name_the_parameter(Estimator, params, match):
     A, y, _ = noisy_problem(0)
     with pytest.raises(ValueError, match=match):
         Estimator(**params).fit(A, y)
-
-

@@ -21,9 +21,6 @@ from sklearn_sea._binary_network import (
 )
 from sklearn_sea.datasets import make_binary_teacher
 
-
-
-
 # --- reference implementation: the algorithm as written, one sample at a time
 
 

@@ -40,8 +40,6 @@ def noisy_problem(seed=0, n_targets=1):
     return X, Y, np.array(coefs)
 
 
-
-
 @pytest.mark.parametrize("path_init", ["previous", "zero"])
 def test_recovers_true_k_and_support(path_init):
     X, y, coef = noisy_problem()

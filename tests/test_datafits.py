@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
-from scipy.optimize import minimize_scalar
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.optimize import minimize_scalar
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_sea import SEARegressor
@@ -45,7 +45,9 @@ def outlier_problem(seed, m=100, n=150, k=5, fraction=0.1):
     coef[support] = rng.uniform(1, 2, k) * rng.choice([-1, 1], k)
     y = A @ coef + 0.01 * rng.standard_normal(m)
     corrupted = rng.choice(m, int(fraction * m), replace=False)
-    y[corrupted] += rng.uniform(5, 10, corrupted.size) * rng.choice([-1, 1], corrupted.size)
+    y[corrupted] += rng.uniform(5, 10, corrupted.size) * rng.choice(
+        [-1, 1], corrupted.size
+    )
     return A, y, support
 
 
@@ -72,16 +74,18 @@ def test_gradient_is_the_derivative_of_value(datafit):
     for i in range(20):
         dz = np.zeros(20)
         dz[i] = eps
-        numeric = (datafit.value(y, z + dz, weight) - datafit.value(y, z - dz, weight)) / (
-            2 * eps
-        )
+        numeric = (
+            datafit.value(y, z + dz, weight) - datafit.value(y, z - dz, weight)
+        ) / (2 * eps)
         assert numeric == pytest.approx(gradient[i], rel=1e-5, abs=1e-7)
     assert datafit.value(y, z, weight) == pytest.approx(
         sum(datafit.value(y[i : i + 1], z[i : i + 1]) * weight[i] for i in range(20))
     )
 
 
-@pytest.mark.parametrize("datafit", [Quadratic(), Logistic()], ids=["Quadratic", "Logistic"])
+@pytest.mark.parametrize(
+    "datafit", [Quadratic(), Logistic()], ids=["Quadratic", "Logistic"]
+)
 def test_hessian_is_the_second_derivative(datafit):
     rng = np.random.default_rng(1)
     y = target_for(datafit, rng.standard_normal(10))
@@ -100,7 +104,7 @@ def test_huber_hessian_majorises_the_loss():
     r = rng.standard_normal(200) * 2
     d = rng.standard_normal(200) * 2
     zeros = np.zeros(200)
-    for ri, di in zip(r, d):
+    for ri, di in zip(r, d, strict=True):
         f = huber.value(zeros[:1], np.array([ri]))
         model = f + huber.gradient(zeros[:1], np.array([ri]))[0] * di
         model += 0.5 * huber.hessian(zeros[:1], np.array([ri]))[0] * di**2
@@ -142,7 +146,9 @@ def test_repr_shows_parameters():
 # --- SEA with any datafit ---------------------------------------------------
 
 
-@pytest.mark.parametrize("datafit", [Huber(delta=0.3), Logistic()], ids=["Huber", "Logistic"])
+@pytest.mark.parametrize(
+    "datafit", [Huber(delta=0.3), Logistic()], ids=["Huber", "Logistic"]
+)
 @pytest.mark.parametrize("fit_intercept", [False, True])
 def test_sea_follows_the_reference_loop(datafit, fit_intercept):
     rng = np.random.default_rng(3)
@@ -206,7 +212,9 @@ def test_auto_step_is_the_inverse_curvature_bound_for_warm_starts():
     X, y, k = random_problem(6)
     init = np.zeros(X.shape[1])
     init[:k] = 1.0
-    quadratic = SEARegressor(k, init=init, max_iter=5, datafit=PlainQuadratic()).fit(X, y)
+    quadratic = SEARegressor(k, init=init, max_iter=5, datafit=PlainQuadratic()).fit(
+        X, y
+    )
     logistic = SEARegressor(k, init=init, max_iter=5, datafit=Logistic()).fit(
         X, target_for(Logistic(), y)
     )
@@ -281,7 +289,9 @@ def test_feature_scaling_and_permutation_invariance(datafit, seed, k):
     permuted = SEARegressor(k, datafit=datafit, max_iter=20).fit(X[:, perm], y)
     rescaled = SEARegressor(k, datafit=datafit, max_iter=20).fit(X * scales, y)
     np.testing.assert_allclose(permuted.coef_, base.coef_[perm], rtol=1e-6, atol=1e-9)
-    np.testing.assert_allclose(rescaled.coef_ * scales, base.coef_, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        rescaled.coef_ * scales, base.coef_, rtol=1e-6, atol=1e-9
+    )
     assert rescaled.intercept_ == pytest.approx(base.intercept_, rel=1e-6, abs=1e-9)
 
 
@@ -328,6 +338,10 @@ def test_warm_start_is_never_made_worse(datafit, seed, k, fit_intercept):
 def test_scaling_y_with_delta_gives_the_same_support(factor):
     A, y, _ = outlier_problem(11, m=60, n=80)
     base = SEARegressor(5, datafit=Huber(0.1), max_iter=40).fit(A, y)
-    scaled = SEARegressor(5, datafit=Huber(0.1 * factor), max_iter=40).fit(A, y * factor)
-    np.testing.assert_array_equal(np.flatnonzero(scaled.coef_), np.flatnonzero(base.coef_))
+    scaled = SEARegressor(5, datafit=Huber(0.1 * factor), max_iter=40).fit(
+        A, y * factor
+    )
+    np.testing.assert_array_equal(
+        np.flatnonzero(scaled.coef_), np.flatnonzero(base.coef_)
+    )
     np.testing.assert_allclose(scaled.coef_ / factor, base.coef_, rtol=1e-6, atol=1e-9)

@@ -255,5 +255,3 @@ def test_duplicated_columns_and_constant_target_stay_finite():
     assert np.all(np.isfinite(reg.coef_))
     const = SEARegressor(8, max_iter=30).fit(X, np.full(40, 3.0))
     assert np.all(const.coef_ == 0) and const.intercept_ == pytest.approx(3.0)
-
-

@@ -50,8 +50,6 @@ def problem(seed=0, n_samples=60, n_features=100, k=5):
     )
 
 
-
-
 def test_diabetes_pipeline_refines_the_lasso_support(diabetes_poly):
     """The issue's demonstration: LassoCV's support, refined by SEA, same size."""
     X_raw, y = load_diabetes(return_X_y=True)

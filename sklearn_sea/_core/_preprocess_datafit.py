@@ -140,6 +140,7 @@ def prepare_datafit(X, y, sample_weight, fit_intercept, datafit):
             if unit_weights:
                 return design.spectral_norm2()
             return dense_operator_design(A * sqrt_weight[:, None]).spectral_norm2()
+
     return PreparedDatafit(
         datafit=datafit,
         design=design,
