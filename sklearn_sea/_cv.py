@@ -40,7 +40,11 @@ from ._base import (
     validate_predict_data,
     validate_regression_data,
 )
-from ._core import NonnegativeSupportLeastSquares, prepare_least_squares
+from ._core import (
+    NonnegativeSupportLeastSquares,
+    exact_fit_tol,
+    prepare_least_squares,
+)
 from ._sea import DEFAULT_MAX_ITER, SEARegressor, _resolve_step_size, _sea
 
 
@@ -115,7 +119,7 @@ def _sea_path(
                     problem.design, problem.Aty, problem.y_sq_norm
                 )
             if tol is None:
-                tol_t = 1e3 * np.finfo(problem.Aty.dtype).eps * problem.y_sq_norm
+                tol_t = exact_fit_tol(problem.y_sq_norm, problem.Aty.dtype)
             else:
                 tol_t = tol / loss_scale
             result = _sea(

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 from scipy.linalg import cho_solve, solve_triangular
 
+from ._core import pivot_threshold
 from ._trace import SupportTrace, exact_fit_tol
 
 #: scikit-learn's wording, so that code filtering its OMP warning filters ours.
@@ -75,7 +76,7 @@ def _omp(problem, k, tol=None, warn_dependence=False):
             factor[:t, :t], column[order[:t]], lower=True, check_finite=False
         )
         pivot = column[j] - cross @ cross
-        if pivot <= 1e3 * (t + 1) * eps * max(column[j], 1.0):
+        if pivot <= pivot_threshold(t + 1, max(column[j], 1.0), eps):
             # a_j is (numerically) in the span of the selected columns.
             if warn_dependence:
                 warnings.warn(PREMATURE_STOP_MESSAGE, RuntimeWarning, stacklevel=4)

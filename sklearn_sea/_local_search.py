@@ -10,7 +10,7 @@ ELS evaluates the least-squares objective of every swap exactly.
 import numpy as np
 from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
-from ._core import top_k
+from ._core import pivot_threshold, top_k
 from ._greedy import _omp
 from ._trace import SupportTrace, exact_fit_tol
 
@@ -84,8 +84,7 @@ def _swap_matrix(problem, support, coef_support, rss, column_sq_norms):
         would make the columns dependent.
     """
     k = support.shape[0]
-    eps = np.finfo(np.float64).eps
-    tiny = 1e3 * k * eps
+    tiny = pivot_threshold(k, 1.0)
     B = np.asarray(problem.design.gram_columns(support), dtype=np.float64)
     gram_block = B[support]
     try:

@@ -46,6 +46,7 @@ from ._core import (
     SupportLeastSquares,
     _accelerator,
     dense_operator_design,
+    exact_fit_tol,
     linear_operator_design,
     positive_top_k,
     prepare_datafit,
@@ -832,7 +833,7 @@ class SEARegressor(BaseKSparseRegressor):
 
     def _solve(self, problem, k, coef_init, loss_scale):
         if self.tol is None:
-            tol = 1e3 * np.finfo(problem.Aty.dtype).eps * problem.null_deviance
+            tol = exact_fit_tol(problem.null_deviance, problem.Aty.dtype)
         else:
             tol = self.tol / loss_scale
         printer = None

@@ -31,9 +31,9 @@ from ._core import (
     top_k_rows,
 )
 from ._core._least_squares import _cholesky_solve
+from ._core._tolerances import pivot_threshold
 from ._sea import DEFAULT_MAX_ITER, _check_normal_equations, _sea
 
-_EPS = np.finfo(np.float64).eps
 #: Running problems below which the batch hands over to the single kernel.
 _HANDOFF = 2
 #: Largest ``k * n_features`` solved by the vectorised iterations; above it
@@ -67,7 +67,7 @@ def _stacked_normal_equations(blocks, rhs):
     try:
         factors = np.linalg.cholesky(blocks)
         pivots = factors.diagonal(axis1=1, axis2=2).min(axis=1) ** 2
-        regular = pivots > 1e3 * k * _EPS * diag_max
+        regular = pivots > pivot_threshold(k, diag_max)
     except np.linalg.LinAlgError:
         # One singular system fails the whole stack: sort them out one by one.
         regular = np.zeros(n_systems, dtype=bool)

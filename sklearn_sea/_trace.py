@@ -5,11 +5,12 @@
 import numpy as np
 
 from ._core import SolverResult, support_key
+from ._core import exact_fit_tol as _exact_fit_tol
 
 
 def exact_fit_tol(problem):
     """Squared residual below which a fit is exact up to rounding."""
-    return 1e3 * np.finfo(problem.Aty.dtype).eps * problem.y_sq_norm
+    return _exact_fit_tol(problem.null_deviance, problem.Aty.dtype)
 
 
 class SupportTrace:

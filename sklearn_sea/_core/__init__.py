@@ -31,6 +31,7 @@ from ._preprocess import (
 )
 from ._preprocess_datafit import PreparedDatafit, prepare_datafit
 from ._result import SolverResult
+from ._tolerances import exact_fit_tol, pivot_threshold
 from ._topk import support_key, top_k, top_k_rows
 
 __all__ = [
@@ -44,7 +45,9 @@ __all__ = [
     "SupportDatafit",
     "SupportLeastSquares",
     "dense_operator_design",
+    "exact_fit_tol",
     "linear_operator_design",
+    "pivot_threshold",
     "positive_top_k",
     "prepare_datafit",
     "prepare_least_squares",

@@ -6,11 +6,12 @@ import numpy as np
 from scipy.linalg import lstsq
 from scipy.linalg.lapack import get_lapack_funcs
 
+from ._tolerances import pivot_threshold
+
 # LAPACK called directly: scipy's cho_factor/cho_solve wrappers validate and
 # copy their inputs, which costs more than the factorisation of the small
 # k x k systems SEA solves hundreds of times per fit.
 _POTRF, _POTRS = get_lapack_funcs(("potrf", "potrs"), dtype=np.float64)
-_EPS = np.finfo(np.float64).eps
 # The ufunc reductions themselves: ndarray.max/min add a Python-level wrapper.
 _MAX, _MIN = np.maximum.reduce, np.minimum.reduce
 
@@ -30,7 +31,7 @@ def _cholesky_solve(gram_block, rhs64, overwrite):
     else:
         factor, info = _POTRF(gram_block, lower=0, clean=0)
     # A pivot at round-off level means a (numerically) dependent column.
-    if info != 0 or not _MIN(factor.diagonal()) ** 2 > 1e3 * k * _EPS * diag_max:
+    if info != 0 or not _MIN(factor.diagonal()) ** 2 > pivot_threshold(k, diag_max):
         return None
     coef, info = _POTRS(factor, rhs64, lower=0)
     return coef if info == 0 else None
@@ -57,7 +58,7 @@ def solve_normal_equations(gram_block, rhs):
     coef = lstsq(
         gram_block,
         rhs64,
-        cond=1e3 * k * np.finfo(np.float64).eps,
+        cond=pivot_threshold(k, 1.0),
         check_finite=False,
         lapack_driver="gelsd",
     )[0]
