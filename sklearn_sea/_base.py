@@ -8,7 +8,6 @@ scaling, multi-output targets and the fitted attributes.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-import re
 import warnings
 from numbers import Integral
 
@@ -25,6 +24,7 @@ from sklearn.utils.validation import (
 )
 
 from ._core import prepare_least_squares
+from ._validation import named_errors as _named_errors
 
 
 def resolve_n_nonzero_coefs(n_nonzero_coefs, n_features):
@@ -91,29 +91,6 @@ def resolve_per_target_k(
     return ks, ks.copy()
 
 
-def _named_errors(name, validate):
-    """Run ``validate()`` and make its error say which input is at fault.
-
-    numpy's own conversion errors ("could not convert string to float") and
-    some of scikit-learn's ("Found array with dim 3") do not name the
-    argument; users of a grid search need to know which one. Of a message
-    over several lines only the first and scikit-learn's "Reshape your data"
-    hint are kept: the others print the array itself.
-    """
-    try:
-        return validate()
-    except (ValueError, TypeError) as exc:
-        message = str(exc)
-        lines = message.splitlines() or [type(exc).__name__]
-        hints = [line for line in lines[1:] if line.startswith("Reshape your data")]
-        short = " ".join([lines[0].rstrip(":") + ".", *hints]) if hints else lines[0]
-        if re.search(rf"\b{re.escape(name)}\b", short):
-            if short == message:
-                raise
-            raise type(exc)(short) from exc
-        raise type(exc)(f"Invalid {name}: {short}") from exc
-
-
 def validate_regression_data(estimator, X, y):
     """Validate ``X`` (numeric, CSR/CSC allowed) and a numeric ``y``.
 
@@ -160,14 +137,12 @@ def validate_predict_data(estimator, X):
 
 def check_sample_weight(sample_weight, X):
     """Validated non-negative weights with a positive sum (ones when None)."""
-    try:
-        weight = _check_sample_weight(
+    weight = _named_errors(
+        "sample_weight",
+        lambda: _check_sample_weight(
             sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-        )
-    except ValueError as exc:
-        if "sample_weight" in str(exc):
-            raise
-        raise ValueError(f"Invalid sample_weight: {exc}") from exc
+        ),
+    )
     if not weight.sum() > 0:
         raise ValueError(
             "sample_weight must have a positive sum; got all-zero weights."

@@ -10,13 +10,12 @@ index it misses: a zero entry is never credited as a recovered index.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-import re
-
 import numpy as np
 from sklearn.utils import check_array
 from sklearn.utils._param_validation import validate_params
 
 from ._core import top_k
+from ._validation import named_errors
 
 __all__ = ["exact_support_recovery", "make_support_scorer", "support_distance"]
 
@@ -35,19 +34,16 @@ def _check_vector(value, name, *, ensure_1d=True):
         is_complex = False
     if is_complex:
         raise ValueError(f"Invalid {name}: complex data not supported.")
-    try:
-        value = check_array(
+    value = named_errors(
+        name,
+        lambda: check_array(
             value,
             ensure_2d=False,
             ensure_min_samples=0,
             dtype=np.float64,
             input_name=name,
-        )
-    except (ValueError, TypeError) as exc:
-        message = str(exc).strip().split("\n")[0]
-        if not re.search(rf"\b{re.escape(name)}\b", message):
-            message = f"Invalid {name}: {message}"
-        raise type(exc)(message) from None
+        ),
+    )
     if ensure_1d and value.ndim != 1:
         raise ValueError(f"{name} must be a 1-D array; got shape {value.shape}.")
     if value.size == 0:

@@ -17,12 +17,12 @@ from ._design import (
     sparse_operator_design,
 )
 from ._least_squares import SupportLeastSquares, solve_normal_equations
+from ._newton import SupportDatafit
 from ._nonnegative import (
     NonnegativeSupportLeastSquares,
     positive_top_k,
     solve_nonnegative_normal_equations,
 )
-from ._newton import SupportDatafit
 from ._preprocess import (
     GRAM_MAX_BYTES,
     PreparedLeastSquares,

@@ -249,9 +249,7 @@ def _checked_product(product, operand, n_rows, what, dtype):
             "needs a real design."
         )
     if not np.isfinite(values).all():
-        raise ValueError(
-            f"X (a LinearOperator) returned NaN or infinity from {what}."
-        )
+        raise ValueError(f"X (a LinearOperator) returned NaN or infinity from {what}.")
     return values.astype(dtype, copy=False)
 
 
