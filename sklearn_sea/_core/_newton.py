@@ -32,19 +32,6 @@ _ARMIJO = 1e-4
 _MAX_HALVINGS = 60
 
 
-def _newton_system(datafit, y, z, weight, columns, fit_intercept):
-    """Gradient and Hessian of ``F(columns x + b)`` in ``(x, b)``."""
-    g = datafit.gradient(y, z, weight)
-    h = datafit.hessian(y, z, weight)
-    grad = columns.T @ g
-    hess = columns.T @ (h[:, None] * columns)
-    if fit_intercept:
-        cross = columns.T @ h
-        grad = np.append(grad, g.sum())
-        hess = np.block([[hess, cross[:, None]], [cross[None, :], h.sum()]])
-    return grad, hess
-
-
 def newton_solve(
     datafit, y, weight, columns, coef, intercept, *, fit_intercept, atol, offset=None
 ):
@@ -81,15 +68,24 @@ def newton_solve(
         The linear predictor at the solution.
     """
     k = columns.shape[1]
-    coef = np.array(coef, dtype=np.float64)
-    intercept = float(intercept)
-    base = np.zeros(y.shape[0]) if offset is None else offset
-    z = base + columns @ coef + intercept
+    # The intercept is the coefficient of a column of ones.
+    if fit_intercept:
+        columns = np.column_stack((columns, np.ones(y.shape[0])))
+        theta = np.append(np.asarray(coef, dtype=np.float64), intercept)
+    else:
+        theta = np.array(coef, dtype=np.float64)
+    z = columns @ theta
+    if offset is not None:
+        z += offset
+    if not fit_intercept:
+        z += intercept
     value = datafit.value(y, z, weight)
     for _ in range(NEWTON_MAX_ITER):
-        grad, hess = _newton_system(datafit, y, z, weight, columns, fit_intercept)
-        if grad.shape[0] == 0:
+        if theta.shape[0] == 0:
             break
+        derivative = datafit.gradient(y, z, weight)
+        grad = derivative @ columns
+        hess = columns.T @ (datafit.hessian(y, z, weight)[:, None] * columns)
         direction = -solve_normal_equations(hess, grad)
         decrement = -float(grad @ direction)
         if not decrement > 0 and np.any(grad):
@@ -99,9 +95,7 @@ def newton_solve(
             decrement = float(grad @ grad) / max(float(np.abs(grad).max()), 1.0)
         if not decrement > atol:
             break
-        dz = columns @ direction[:k]
-        if fit_intercept:
-            dz += direction[k]
+        dz = columns @ direction
         step, improved = 1.0, False
         for _ in range(_MAX_HALVINGS):
             candidate = z + step * dz
@@ -112,12 +106,13 @@ def newton_solve(
             step *= 0.5
         if not improved:
             break
-        coef += step * direction[:k]
-        if fit_intercept:
-            intercept += step * float(direction[k])
+        theta += step * direction
         z, decrease, value = candidate, value - new_value, new_value
         if decrease <= atol:
             break
+    coef = theta[:k]
+    if fit_intercept:
+        intercept = float(theta[k])
     return coef, intercept, value, z
 
 
