@@ -1,6 +1,7 @@
 """Baseline k-sparse regressors: OMP, OMPR, ELS, IHT, HTP, CoSaMP and SP.
 
-Thin scikit-learn wrappers: parameters, documentation and delegation to the
+Thin scikit-learn wrappers: parameters, documentation (the shared parts from
+:mod:`sklearn_sea._docstrings`) and delegation to the
 numerical kernels of :mod:`sklearn_sea._greedy`,
 :mod:`sklearn_sea._local_search` and :mod:`sklearn_sea._thresholding`. Data
 handling (validation, weights, intercept, normalisation, multi-output) is
@@ -16,6 +17,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseKSparseRegressor
+from ._docstrings import fill_doc
 from ._greedy import _omp
 from ._local_search import _els, _ompr
 from ._sea import _resolve_step_size
@@ -39,6 +41,7 @@ class _GradientStepMixin:
         return None
 
 
+@fill_doc
 class OMPRegressor(BaseKSparseRegressor):
     """Orthogonal Matching Pursuit with at most k nonzero coefficients.
 
@@ -60,20 +63,11 @@ class OMPRegressor(BaseKSparseRegressor):
         (weighted): features are added until it is reached, as in
         scikit-learn's ``OrthogonalMatchingPursuit``. If not None, overrides
         ``n_nonzero_coefs``.
-    fit_intercept : bool, default=True
-        Fit an intercept (centre ``X`` and ``y``).
-    precompute : "auto" or bool, default="auto"
-        Use the Gram matrix of the normalised design. "auto" forms it for
-        dense data that fits ``GRAM_MAX_BYTES`` (256 MiB).
+    {{data_parameters}}
 
     Attributes
     ----------
-    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
-        Coefficients, at most ``n_nonzero_coefs_`` nonzero per target.
-    intercept_ : float or ndarray of shape (n_targets,)
-        Independent term. A scalar of the dtype of ``X`` for
-        1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
-        is False (as in scikit-learn's linear models).
+    {{coef_attributes}}
     n_nonzero_coefs_ : int, ndarray of shape (n_targets,) or None
         Support size used after defaulting and clipping (an array when
         ``n_nonzero_coefs`` was given per target); None when ``tol`` sets the
@@ -90,10 +84,7 @@ class OMPRegressor(BaseKSparseRegressor):
         Objective ``1/2 ||y - X w - b||^2`` (weighted) after each step.
     n_supports_explored_ : int or ndarray of shape (n_targets,)
         Number of supports on which least squares was solved (one per step).
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when ``X`` has string column names.
+    {{input_attributes}}
 
     See Also
     --------
@@ -151,6 +142,7 @@ class OMPRegressor(BaseKSparseRegressor):
         )
 
 
+@fill_doc
 class OMPRRegressor(_GradientStepMixin, BaseKSparseRegressor):
     """Orthogonal Matching Pursuit with Replacement, k nonzero coefficients.
 
@@ -163,10 +155,7 @@ class OMPRRegressor(_GradientStepMixin, BaseKSparseRegressor):
 
     Parameters
     ----------
-    n_nonzero_coefs : int or array-like of shape (n_targets,), default=None
-        Number of nonzero coefficients k, or one k per target (column of
-        ``y``). None means 10% of the features (at least one). Values above
-        ``n_features`` are clipped with a warning.
+    {{n_nonzero_coefs}}
     max_iter : int, default=1000
         Number of supports evaluated at most, OMP's included.
     step_size : "auto" or float, default=1.0
@@ -174,20 +163,11 @@ class OMPRRegressor(_GradientStepMixin, BaseKSparseRegressor):
         (unit-norm columns), where Jain et al. take 1. "auto" is
         ``1 / ||A||_2^2`` for the normalised design ``A``, a more
         conservative step.
-    fit_intercept : bool, default=True
-        Fit an intercept (centre ``X`` and ``y``).
-    precompute : "auto" or bool, default="auto"
-        Use the Gram matrix of the normalised design. "auto" forms it for
-        dense data that fits ``GRAM_MAX_BYTES`` (256 MiB).
+    {{data_parameters}}
 
     Attributes
     ----------
-    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
-        Coefficients, at most ``n_nonzero_coefs_`` nonzero per target.
-    intercept_ : float or ndarray of shape (n_targets,)
-        Independent term. A scalar of the dtype of ``X`` for
-        1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
-        is False (as in scikit-learn's linear models).
+    {{coef_attributes}}
     n_nonzero_coefs_ : int or ndarray of shape (n_targets,)
         Support size used after defaulting and clipping; an array when
         ``n_nonzero_coefs`` was given per target.
@@ -203,10 +183,7 @@ class OMPRRegressor(_GradientStepMixin, BaseKSparseRegressor):
         Number of distinct supports visited.
     step_size_ : float
         Step used, in units of the normalised problem.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when ``X`` has string column names.
+    {{input_attributes}}
 
     See Also
     --------
@@ -263,6 +240,7 @@ class OMPRRegressor(_GradientStepMixin, BaseKSparseRegressor):
         return _ompr(problem, k, step_size=self.step_size_, max_iter=self.max_iter)
 
 
+@fill_doc
 class ELSRegressor(BaseKSparseRegressor):
     """Exhaustive Local Search over supports of k features.
 
@@ -273,29 +251,17 @@ class ELSRegressor(BaseKSparseRegressor):
 
     Parameters
     ----------
-    n_nonzero_coefs : int or array-like of shape (n_targets,), default=None
-        Number of nonzero coefficients k, or one k per target (column of
-        ``y``). None means 10% of the features (at least one). Values above
-        ``n_features`` are clipped with a warning.
+    {{n_nonzero_coefs}}
     max_iter : int, default=1000
         Number of swaps applied at most (0 gives OMP).
     tol : float, default=1e-6
         A swap is applied only if it lowers the residual sum of squares by
         more than ``tol`` times its current value.
-    fit_intercept : bool, default=True
-        Fit an intercept (centre ``X`` and ``y``).
-    precompute : "auto" or bool, default="auto"
-        Use the Gram matrix of the normalised design. "auto" forms it for
-        dense data that fits ``GRAM_MAX_BYTES`` (256 MiB).
+    {{data_parameters}}
 
     Attributes
     ----------
-    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
-        Coefficients, at most ``n_nonzero_coefs_`` nonzero per target.
-    intercept_ : float or ndarray of shape (n_targets,)
-        Independent term. A scalar of the dtype of ``X`` for
-        1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
-        is False (as in scikit-learn's linear models).
+    {{coef_attributes}}
     n_nonzero_coefs_ : int or ndarray of shape (n_targets,)
         Support size used after defaulting and clipping; an array when
         ``n_nonzero_coefs`` was given per target.
@@ -310,10 +276,7 @@ class ELSRegressor(BaseKSparseRegressor):
     n_supports_explored_ : int or ndarray of shape (n_targets,)
         Number of supports on which least squares was solved: OMP's, one per
         swap and at most one rejected refit (scoring the swaps solves none).
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when ``X`` has string column names.
+    {{input_attributes}}
 
     See Also
     --------
@@ -376,6 +339,7 @@ class ELSRegressor(BaseKSparseRegressor):
         return _els(problem, k, max_iter=self.max_iter, tol=self.tol)
 
 
+@fill_doc
 class IHTRegressor(_GradientStepMixin, BaseKSparseRegressor):
     """Iterative Hard Thresholding with at most k nonzero coefficients.
 
@@ -386,10 +350,7 @@ class IHTRegressor(_GradientStepMixin, BaseKSparseRegressor):
 
     Parameters
     ----------
-    n_nonzero_coefs : int or array-like of shape (n_targets,), default=None
-        Number of nonzero coefficients k, or one k per target (column of
-        ``y``). None means 10% of the features (at least one). Values above
-        ``n_features`` are clipped with a warning.
+    {{n_nonzero_coefs}}
     max_iter : int, default=1000
         Maximum number of iterations.
     step_size : "auto" or float, default="auto"
@@ -398,20 +359,11 @@ class IHTRegressor(_GradientStepMixin, BaseKSparseRegressor):
         objective never increases.
     tol : float, default=1e-6
         Stop when ``||w_{t+1} - w_t|| <= tol ||w_{t+1}||`` (normalised units).
-    fit_intercept : bool, default=True
-        Fit an intercept (centre ``X`` and ``y``).
-    precompute : "auto" or bool, default="auto"
-        Use the Gram matrix of the normalised design. "auto" forms it for
-        dense data that fits ``GRAM_MAX_BYTES`` (256 MiB).
+    {{data_parameters}}
 
     Attributes
     ----------
-    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
-        Coefficients, at most ``n_nonzero_coefs_`` nonzero per target.
-    intercept_ : float or ndarray of shape (n_targets,)
-        Independent term. A scalar of the dtype of ``X`` for
-        1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
-        is False (as in scikit-learn's linear models).
+    {{coef_attributes}}
     n_nonzero_coefs_ : int or ndarray of shape (n_targets,)
         Support size used after defaulting and clipping; an array when
         ``n_nonzero_coefs`` was given per target.
@@ -427,10 +379,7 @@ class IHTRegressor(_GradientStepMixin, BaseKSparseRegressor):
         Number of distinct supports visited (IHT solves no least squares).
     step_size_ : float
         Step used, in units of the normalised problem.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when ``X`` has string column names.
+    {{input_attributes}}
 
     See Also
     --------
@@ -487,6 +436,7 @@ class IHTRegressor(_GradientStepMixin, BaseKSparseRegressor):
         )
 
 
+@fill_doc
 class HTPRegressor(_GradientStepMixin, BaseKSparseRegressor):
     """Hard Thresholding Pursuit with at most k nonzero coefficients.
 
@@ -496,10 +446,7 @@ class HTPRegressor(_GradientStepMixin, BaseKSparseRegressor):
 
     Parameters
     ----------
-    n_nonzero_coefs : int or array-like of shape (n_targets,), default=None
-        Number of nonzero coefficients k, or one k per target (column of
-        ``y``). None means 10% of the features (at least one). Values above
-        ``n_features`` are clipped with a warning.
+    {{n_nonzero_coefs}}
     max_iter : int, default=1000
         Number of supports evaluated at most.
     step_size : "auto" or float, default=1.0
@@ -507,20 +454,11 @@ class HTPRegressor(_GradientStepMixin, BaseKSparseRegressor):
         where Foucart takes 1. "auto" is ``1 / ||A||_2^2`` for the normalised
         design ``A``; on Gaussian problems with n_features=500 and
         n_samples=250 it makes HTP stop early, far from the true support.
-    fit_intercept : bool, default=True
-        Fit an intercept (centre ``X`` and ``y``).
-    precompute : "auto" or bool, default="auto"
-        Use the Gram matrix of the normalised design. "auto" forms it for
-        dense data that fits ``GRAM_MAX_BYTES`` (256 MiB).
+    {{data_parameters}}
 
     Attributes
     ----------
-    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
-        Coefficients, at most ``n_nonzero_coefs_`` nonzero per target.
-    intercept_ : float or ndarray of shape (n_targets,)
-        Independent term. A scalar of the dtype of ``X`` for
-        1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
-        is False (as in scikit-learn's linear models).
+    {{coef_attributes}}
     n_nonzero_coefs_ : int or ndarray of shape (n_targets,)
         Support size used after defaulting and clipping; an array when
         ``n_nonzero_coefs`` was given per target.
@@ -536,10 +474,7 @@ class HTPRegressor(_GradientStepMixin, BaseKSparseRegressor):
         Number of distinct supports visited.
     step_size_ : float
         Step used, in units of the normalised problem.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when ``X`` has string column names.
+    {{input_attributes}}
 
     See Also
     --------
@@ -592,6 +527,7 @@ class HTPRegressor(_GradientStepMixin, BaseKSparseRegressor):
         return _htp(problem, k, step_size=self.step_size_, max_iter=self.max_iter)
 
 
+@fill_doc
 class CoSaMPRegressor(BaseKSparseRegressor):
     """Compressive Sampling Matching Pursuit with at most k nonzero coefficients.
 
@@ -602,26 +538,14 @@ class CoSaMPRegressor(BaseKSparseRegressor):
 
     Parameters
     ----------
-    n_nonzero_coefs : int or array-like of shape (n_targets,), default=None
-        Number of nonzero coefficients k, or one k per target (column of
-        ``y``). None means 10% of the features (at least one). Values above
-        ``n_features`` are clipped with a warning.
+    {{n_nonzero_coefs}}
     max_iter : int, default=1000
         Maximum number of iterations.
-    fit_intercept : bool, default=True
-        Fit an intercept (centre ``X`` and ``y``).
-    precompute : "auto" or bool, default="auto"
-        Use the Gram matrix of the normalised design. "auto" forms it for
-        dense data that fits ``GRAM_MAX_BYTES`` (256 MiB).
+    {{data_parameters}}
 
     Attributes
     ----------
-    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
-        Coefficients, at most ``n_nonzero_coefs_`` nonzero per target.
-    intercept_ : float or ndarray of shape (n_targets,)
-        Independent term. A scalar of the dtype of ``X`` for
-        1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
-        is False (as in scikit-learn's linear models).
+    {{coef_attributes}}
     n_nonzero_coefs_ : int or ndarray of shape (n_targets,)
         Support size used after defaulting and clipping; an array when
         ``n_nonzero_coefs`` was given per target.
@@ -636,10 +560,7 @@ class CoSaMPRegressor(BaseKSparseRegressor):
     n_supports_explored_ : int or ndarray of shape (n_targets,)
         Number of distinct supports (merged ones included) on which least
         squares was solved.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when ``X`` has string column names.
+    {{input_attributes}}
 
     See Also
     --------
@@ -690,6 +611,7 @@ class CoSaMPRegressor(BaseKSparseRegressor):
         return _cosamp(problem, k, max_iter=self.max_iter)
 
 
+@fill_doc
 class SPRegressor(BaseKSparseRegressor):
     """Subspace Pursuit with at most k nonzero coefficients.
 
@@ -700,26 +622,14 @@ class SPRegressor(BaseKSparseRegressor):
 
     Parameters
     ----------
-    n_nonzero_coefs : int or array-like of shape (n_targets,), default=None
-        Number of nonzero coefficients k, or one k per target (column of
-        ``y``). None means 10% of the features (at least one). Values above
-        ``n_features`` are clipped with a warning.
+    {{n_nonzero_coefs}}
     max_iter : int, default=1000
         Number of supports evaluated at most.
-    fit_intercept : bool, default=True
-        Fit an intercept (centre ``X`` and ``y``).
-    precompute : "auto" or bool, default="auto"
-        Use the Gram matrix of the normalised design. "auto" forms it for
-        dense data that fits ``GRAM_MAX_BYTES`` (256 MiB).
+    {{data_parameters}}
 
     Attributes
     ----------
-    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
-        Coefficients, at most ``n_nonzero_coefs_`` nonzero per target.
-    intercept_ : float or ndarray of shape (n_targets,)
-        Independent term. A scalar of the dtype of ``X`` for
-        1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
-        is False (as in scikit-learn's linear models).
+    {{coef_attributes}}
     n_nonzero_coefs_ : int or ndarray of shape (n_targets,)
         Support size used after defaulting and clipping; an array when
         ``n_nonzero_coefs`` was given per target.
@@ -734,10 +644,7 @@ class SPRegressor(BaseKSparseRegressor):
     n_supports_explored_ : int or ndarray of shape (n_targets,)
         Number of distinct supports (merged ones included) on which least
         squares was solved.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when ``X`` has string column names.
+    {{input_attributes}}
 
     See Also
     --------

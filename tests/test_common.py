@@ -49,3 +49,10 @@ def test_every_public_estimator_is_checked():
 @parametrize_with_checks(ESTIMATORS + VARIANTS)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+def test_docstring_fragments_are_filled_in():
+    for cls in public_estimator_classes():
+        assert "{{" not in cls.__doc__, cls.__name__
+        if "n_nonzero_coefs" in cls.__init__.__code__.co_varnames:
+            assert "n_nonzero_coefs : int" in cls.__doc__, cls.__name__

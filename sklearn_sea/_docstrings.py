@@ -1,0 +1,54 @@
+"""Docstring fragments shared by the k-sparse regressors.
+
+The baselines document the same parameters and attributes in the same
+words; each sentence is written once here. A class docstring holds a
+placeholder line ``{{name}}`` where a fragment goes, and :func:`fill_doc`
+replaces it with the fragment at the placeholder's indentation.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import re
+import textwrap
+
+FRAGMENTS = {
+    "n_nonzero_coefs": """\
+n_nonzero_coefs : int or array-like of shape (n_targets,), default=None
+    Number of nonzero coefficients k, or one k per target (column of
+    ``y``). None means 10% of the features (at least one). Values above
+    ``n_features`` are clipped with a warning.
+""",
+    "data_parameters": """\
+fit_intercept : bool, default=True
+    Fit an intercept (centre ``X`` and ``y``).
+precompute : "auto" or bool, default="auto"
+    Use the Gram matrix of the normalised design. "auto" forms it for
+    dense data that fits ``GRAM_MAX_BYTES`` (256 MiB).
+""",
+    "coef_attributes": """\
+coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+    Coefficients, at most ``n_nonzero_coefs_`` nonzero per target.
+intercept_ : float or ndarray of shape (n_targets,)
+    Independent term. A scalar of the dtype of ``X`` for
+    1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
+    is False (as in scikit-learn's linear models).
+""",
+    "input_attributes": """\
+n_features_in_ : int
+    Number of features seen during fit.
+feature_names_in_ : ndarray of shape (`n_features_in_`,)
+    Names of features seen during fit, when ``X`` has string column names.
+""",
+}
+
+_PLACEHOLDER = re.compile(r"^( *)\{\{(\w+)\}\}\n", re.MULTILINE)
+
+
+def fill_doc(cls):
+    """Class decorator: replace the ``{{name}}`` lines of the docstring."""
+
+    def fragment(match):
+        return textwrap.indent(FRAGMENTS[match.group(2)], match.group(1))
+
+    cls.__doc__ = _PLACEHOLDER.sub(fragment, cls.__doc__)
+    return cls
