@@ -30,6 +30,19 @@ class PlainQuadratic(BaseDatafit):
         return np.ones_like(z) * (1.0 if sample_weight is None else sample_weight)
 
 
+class DuckQuadratic:
+    """Three methods and nothing else: no base class, no optional hook."""
+
+    def value(self, y, z, sample_weight=None):
+        return 0.5 * float(np.sum((z - y) ** 2))
+
+    def gradient(self, y, z, sample_weight=None):
+        return z - y
+
+    def hessian(self, y, z, sample_weight=None):
+        return np.ones_like(z)
+
+
 def target_for(datafit, y):
     """``y`` made valid for the datafit: labels 0/1 for the logistic loss."""
     return (y > np.median(y)).astype(float) if isinstance(datafit, Logistic) else y
@@ -177,6 +190,17 @@ def test_newton_on_the_quadratic_loss_gives_the_least_squares_path(seed):
     np.testing.assert_allclose(newton.coef_, closed_form.coef_, rtol=1e-8)
     assert newton.intercept_ == pytest.approx(closed_form.intercept_, rel=1e-8)
     np.testing.assert_allclose(newton.loss_curve_, closed_form.loss_curve_, rtol=1e-8)
+
+
+def test_three_methods_make_a_datafit():
+    X, y, k = random_problem(11)
+    init = np.zeros(X.shape[1])
+    init[:k] = 1.0
+    duck = SEARegressor(k, max_iter=20, datafit=DuckQuadratic(), init=init).fit(X, y)
+    plain = SEARegressor(k, max_iter=20, datafit=PlainQuadratic(), init=init).fit(X, y)
+    np.testing.assert_allclose(duck.coef_, plain.coef_, rtol=1e-8)
+    # Without a curvature bound, the curvature at the intercept-only model.
+    assert duck.step_size_ == pytest.approx(plain.step_size_, rel=1e-6)
 
 
 def test_explicit_quadratic_is_the_default():

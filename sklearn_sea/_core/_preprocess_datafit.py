@@ -74,7 +74,9 @@ class PreparedDatafit:
         Without a bound from the datafit, the largest curvature at the
         intercept-only model of the first target stands in for it.
         """
-        bound = self.datafit.curvature_bound()
+        # The hooks are optional: three methods make a datafit.
+        hook = getattr(self.datafit, "curvature_bound", None)
+        bound = None if hook is None else hook()
         if bound is not None:
             return float(bound)
         problem = self.problem(0)
@@ -105,8 +107,9 @@ def prepare_datafit(X, y, sample_weight, fit_intercept, datafit):
     PreparedDatafit
     """
     y = np.array(y, dtype=np.float64)
-    for target in range(y.shape[1]):
-        y[:, target] = datafit.validate_target(y[:, target])
+    validate_target = getattr(datafit, "validate_target", None)
+    for target in range(y.shape[1] if validate_target is not None else 0):
+        y[:, target] = validate_target(y[:, target])
     weight = np.asarray(sample_weight, dtype=np.float64)
     sqrt_weight = np.sqrt(weight)
     total_weight = weight.sum()
