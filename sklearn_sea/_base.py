@@ -24,6 +24,7 @@ from sklearn.utils.validation import (
 )
 
 from ._core import prepare_least_squares
+from ._validation import check_2d
 from ._validation import named_errors as _named_errors
 
 
@@ -101,6 +102,7 @@ def validate_regression_data(estimator, X, y):
             f"{type(estimator).__name__} requires y to be passed, but the target y "
             "is None."
         )
+    check_2d("X", X)
     X = _named_errors(
         "X",
         lambda: validate_data(
@@ -123,6 +125,7 @@ def validate_regression_data(estimator, X, y):
 def validate_predict_data(estimator, X):
     """Validate ``X`` at predict time against what ``fit`` saw."""
     check_is_fitted(estimator)
+    check_2d("X", X)
     return _named_errors(
         "X",
         lambda: validate_data(

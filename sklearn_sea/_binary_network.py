@@ -41,6 +41,7 @@ from sklearn.utils.validation import (
 )
 
 from ._base import _named_errors
+from ._validation import check_2d
 from .metrics import _check_vector
 
 SURROGATES = ("relu", "identity", "clipped_relu")
@@ -518,6 +519,7 @@ class BinaryHeavisideRegressor(RegressorMixin, BaseEstimator):
                 f"{type(self).__name__} requires y to be passed, but the target y "
                 "is None."
             )
+        check_2d("X", X)
         X = _named_errors("X", lambda: validate_data(self, X, dtype=np.float64))
         y = _named_errors(
             "y",
@@ -623,6 +625,7 @@ class BinaryHeavisideRegressor(RegressorMixin, BaseEstimator):
             Predictions.
         """
         check_is_fitted(self)
+        check_2d("X", X)
         X = _named_errors(
             "X", lambda: validate_data(self, X, dtype=np.float64, reset=False)
         )

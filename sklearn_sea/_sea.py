@@ -54,6 +54,7 @@ from ._core import (
     top_k,
     use_gram,
 )
+from ._validation import check_2d
 from ._verbose import IterationPrinter
 from .datafits import Quadratic
 
@@ -361,6 +362,7 @@ def _check_design(X):
                 "needs a real design."
             )
         return X
+    check_2d("X", X)
     return _named_errors(
         "X",
         lambda: check_array(

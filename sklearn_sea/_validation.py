@@ -6,10 +6,15 @@ fault; users of a grid search need to know. Every validation of a user's
 array goes through :func:`named_errors`, which prefixes the argument's name
 to whatever the error says: the wording of numpy's and scikit-learn's
 messages is never inspected, so a change of wording upstream cannot change
-what users see beyond the text after the prefix.
+what users see beyond the text after the prefix. :func:`check_2d` refuses a
+1-D design before that, with the reshape hint a one-line message would
+otherwise lose.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+import scipy.sparse as sp
 
 
 class _Named:
@@ -47,3 +52,23 @@ def named_errors(name, validate):
             error = ValueError(message)
         error.named_by = _Named()
         raise error from exc
+
+
+def check_2d(name, X):
+    """Refuse a 0-D or 1-D design, saying how to reshape it.
+
+    Sparse matrices, None and inputs whose dimension numpy cannot tell
+    (ragged lists, ...) are left to the validation that follows.
+    """
+    if X is None or sp.issparse(X):
+        return
+    try:
+        ndim = np.ndim(X)
+    except (ValueError, TypeError):
+        return
+    if ndim < 2:
+        raise ValueError(
+            f"Invalid {name}: expected a 2-D array, got {ndim}-D. Reshape your "
+            "data either using array.reshape(-1, 1) if it has a single feature "
+            "or array.reshape(1, -1) if it contains a single sample."
+        )
