@@ -282,6 +282,18 @@ def test_sparse_input_agrees_with_dense():
     assert sparse.intercept_ == pytest.approx(dense.intercept_, rel=1e-7)
 
 
+@pytest.mark.parametrize("datafit", DATAFITS[1:], ids=DATAFIT_IDS[1:])
+def test_parallel_columns_take_one_support_slot(datafit):
+    X, y, k = random_problem(12)
+    y = target_for(datafit, y)
+    copies = np.hstack([X, 3.0 * X[:, :2]])
+    base = SEARegressor(k, datafit=datafit, max_iter=20).fit(X, y)
+    with_copies = SEARegressor(k, datafit=datafit, max_iter=20).fit(copies, y)
+    np.testing.assert_allclose(with_copies.coef_[: X.shape[1]], base.coef_, rtol=1e-8)
+    assert np.all(with_copies.coef_[X.shape[1] :] == 0)
+    assert with_copies.intercept_ == pytest.approx(base.intercept_, rel=1e-8)
+
+
 def test_multi_output_is_per_target():
     X, y, k = random_problem(10)
     Y = np.column_stack([y, -2 * y + 1])

@@ -19,6 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._design import OperatorDesign, dense_operator_design, sparse_operator_design
+from ._duplicates import ColumnFolding, find_parallel_columns
 from ._newton import SupportDatafit
 from ._preprocess import _robust_column_norms
 
@@ -35,12 +36,18 @@ class PreparedDatafit:
     x_offset: np.ndarray
     x_scale: np.ndarray
     spectral_norm2: Callable[[], float]  # ||W^{1/2} A||_2^2, computed on demand
+    folding: ColumnFolding | None = None
 
     work_dtype = np.dtype(np.float64)
 
     @property
     def n_targets(self):
         return self.y.shape[1]
+
+    @property
+    def n_features(self):
+        """Number of features the solvers see (one per group of parallel columns)."""
+        return self.design.n_features
 
     @property
     def y_scale(self):
@@ -59,10 +66,13 @@ class PreparedDatafit:
 
     def to_normalized(self, coef, target):
         """Map user-scale coefficients of one target into the solver's scale."""
-        return np.asarray(coef, dtype=np.float64) * self.x_scale
+        coef = np.asarray(coef, dtype=np.float64) * self.x_scale
+        return coef if self.folding is None else self.folding.fold(coef)
 
     def to_original(self, coef, intercept=None):
         """Map solver coefficients and intercepts back to the user's scale."""
+        if self.folding is not None:
+            coef = self.folding.expand(coef)
         coef = coef / self.x_scale
         if intercept is None:
             intercept = np.zeros(coef.shape[0])
@@ -120,23 +130,47 @@ def prepare_datafit(X, y, sample_weight, fit_intercept, datafit):
     else:
         x_offset = np.zeros(n_features)
 
+    # Parallel columns are one feature, as for least squares: they are found
+    # on the weighted design, the one the weighted loss sees.
     if sp.issparse(X):
         X = X.astype(np.float64)
         sq = np.asarray(X.multiply(X).T @ weight, dtype=np.float64).ravel()
         x_scale = np.sqrt(np.maximum(sq - total_weight * x_offset**2, 0))
-        x_scale = np.where(x_scale > 0, x_scale, 1.0)
-        design = sparse_operator_design(X, x_offset, x_scale, np.ones(X.shape[0]))
+        nonzero = x_scale > 0
+        x_scale = np.where(nonzero, x_scale, 1.0)
+        weighted = sparse_operator_design(X, x_offset, x_scale, sqrt_weight)
+        folding = find_parallel_columns(
+            weighted.rmatvec, weighted._columns, X.shape[0], nonzero, np.float64
+        )
+        kept = slice(None) if folding is None else folding.representatives
+        X_kept, offset_kept, scale_kept = X[:, kept], x_offset[kept], x_scale[kept]
+        design = sparse_operator_design(
+            X_kept, offset_kept, scale_kept, np.ones(X.shape[0])
+        )
 
         def spectral_norm2():
-            weighted = sparse_operator_design(X, x_offset, x_scale, sqrt_weight)
-            return weighted.spectral_norm2()
+            return sparse_operator_design(
+                X_kept, offset_kept, scale_kept, sqrt_weight
+            ).spectral_norm2()
     else:
         A = np.array(X, dtype=np.float64, order="C")
         if fit_intercept:
             A -= x_offset
         x_scale = _robust_column_norms(A if unit_weights else A * sqrt_weight[:, None])
-        x_scale = np.where(x_scale > 0, x_scale, 1.0)
+        nonzero = x_scale > 0
+        x_scale = np.where(nonzero, x_scale, 1.0)
         A /= x_scale
+        weighted = A if unit_weights else A * sqrt_weight[:, None]
+        folding = find_parallel_columns(
+            lambda r: weighted.T @ r,
+            lambda S: weighted[:, S],
+            A.shape[0],
+            nonzero,
+            np.float64,
+        )
+        del weighted
+        if folding is not None:
+            A = np.ascontiguousarray(A[:, folding.representatives])
         design = dense_operator_design(A)
 
         def spectral_norm2():
@@ -153,4 +187,5 @@ def prepare_datafit(X, y, sample_weight, fit_intercept, datafit):
         x_offset=x_offset,
         x_scale=x_scale,
         spectral_norm2=spectral_norm2,
+        folding=folding,
     )
