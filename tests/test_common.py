@@ -13,6 +13,7 @@ from sklearn_sea import (
     BinaryHeavisideRegressor,
     SEARegressor,
     SEARegressorCV,
+    SEARegressorIC,
     SEASelector,
 )
 from sklearn_sea.datafits import Huber
@@ -28,6 +29,7 @@ VARIANTS = [
     SEARegressor(datafit=Huber(), max_iter=30),
     SEARegressor(datafit=Huber(delta=0.1), max_iter=30, fit_intercept=False),
     SEARegressorCV(path_init="zero", max_n_nonzero_coefs=2, cv=3, max_iter=50),
+    SEARegressorIC(max_iter=30),
     # Weighted fits equal repeated samples only if the estimator itself
     # accepts sample_weight, which OrthogonalMatchingPursuit does not.
     SEASelector(ElasticNet(alpha=0.01), n_nonzero_coefs=2, max_iter=50),

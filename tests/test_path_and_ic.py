@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 from sklearn.linear_model import LassoLarsIC, lars_path
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_sea import SEARegressorIC, sea, sea_path
 from sklearn_sea._information_criterion import information_criterion
@@ -139,8 +138,3 @@ def test_without_an_ols_estimate_each_k_uses_its_own_variance():
     k = reg.n_nonzero_coefs_
     expected = 30 * np.log(2 * np.pi * rss / 30) + 30 + np.log(30) * k
     assert reg.criterion_[k - 1] == pytest.approx(expected, rel=1e-9)
-
-
-@parametrize_with_checks([SEARegressorIC(max_iter=30)])
-def test_sklearn_compatible(estimator, check):
-    check(estimator)

@@ -15,9 +15,8 @@ import numpy as np
 from scipy.optimize import nnls
 
 from ._least_squares import SupportLeastSquares
+from ._tolerances import pivot_threshold
 from ._topk import top_k
-
-_EPS = np.finfo(np.float64).eps
 
 
 def solve_nonnegative_normal_equations(gram_block, rhs):
@@ -32,7 +31,7 @@ def solve_nonnegative_normal_equations(gram_block, rhs):
         return np.zeros(0, dtype=rhs.dtype)
     gram_block = np.asarray(gram_block, dtype=np.float64)
     values, vectors = np.linalg.eigh(gram_block)
-    keep = values > 1e3 * k * _EPS * max(values.max(), 0.0)
+    keep = values > pivot_threshold(k, max(values.max(), 0.0))
     if not np.any(keep):
         return np.zeros(k, dtype=rhs.dtype)
     root = np.sqrt(values[keep])
