@@ -149,6 +149,12 @@ def test_datafit_without_the_three_methods_is_refused():
         SEARegressor(k, datafit="huber").fit(X, y)
 
 
+def test_positive_is_refused_with_another_datafit():
+    X, y, k = random_problem(0)
+    with pytest.raises(ValueError, match="positive=True.*datafit"):
+        SEARegressor(k, datafit=Huber(), positive=True).fit(X, y)
+
+
 def test_repr_shows_parameters():
     assert repr(Huber(delta=0.2)) == "Huber(delta=0.2)"
     assert repr(SEARegressor(datafit=Huber(delta=0.2))) == (
