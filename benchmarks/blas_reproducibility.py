@@ -18,8 +18,6 @@ import os
 import subprocess
 import sys
 
-import numpy as np
-
 CHILD = r"""
 import json, sys
 import numpy as np
@@ -69,19 +67,25 @@ def main():
     args = parser.parse_args()
     runs = {kernel: run(kernel, args.problems) for kernel in args.kernels}
     first = args.kernels[0]
-    print(f"{args.problems} problems per family; reference kernel {first} "
-          f"(reported: {runs[first]['kernel']})")
+    print(
+        f"{args.problems} problems per family; reference kernel {first} "
+        f"(reported: {runs[first]['kernel']})"
+    )
     print("| family | kernel | supports differing | largest objective gap |")
     print("|---|---|---|---|")
     for family in ("gaussian", "deconvolution", "duplicated"):
         for kernel in args.kernels[1:]:
             differ, gap = 0, 0.0
-            for (s0, f0), (s1, f1) in zip(runs[first][family], runs[kernel][family]):
+            for (s0, f0), (s1, f1) in zip(
+                runs[first][family], runs[kernel][family], strict=False
+            ):
                 if s0 != s1:
                     differ += 1
                     gap = max(gap, abs(f1 - f0) / min(f0, f1))
-            print(f"| {family} | {kernel} ({runs[kernel]['kernel']}) | "
-                  f"{differ} of {args.problems} | {100 * gap:.1f}% |")
+            print(
+                f"| {family} | {kernel} ({runs[kernel]['kernel']}) | "
+                f"{differ} of {args.problems} | {100 * gap:.1f}% |"
+            )
 
 
 if __name__ == "__main__":
