@@ -41,11 +41,10 @@ from ._base import (
     validate_regression_data,
 )
 from ._core import (
-    NonnegativeSupportLeastSquares,
-    exact_fit_tol,
     prepare_least_squares,
 )
-from ._sea import DEFAULT_MAX_ITER, SEARegressor, _resolve_step_size, _sea
+from ._path import sea_path_prepared
+from ._sea import DEFAULT_MAX_ITER, SEARegressor
 
 
 def _default_max_n_nonzero_coefs(max_n_nonzero_coefs, n_features):
@@ -102,38 +101,22 @@ def _sea_path(
         Intercepts for each k.
     """
     prepared = prepare_least_squares(X, y, sample_weight, fit_intercept, precompute)
-    n_targets, n_features = prepared.n_targets, prepared.n_features
-    # One step for the whole path: with a zero start the supports do not depend
-    # on it, with a warm start it must be the warm-start step of SEARegressor.
-    step = _resolve_step_size(step_size, prepared.design, warm=path_init == "previous")
-    coefs = np.zeros((max_n_nonzero_coefs, n_targets, n_features), prepared.work_dtype)
-    for t in range(n_targets):
-        loss_scale = _loss_scales(prepared)[t]
-        previous = None
-        for k in range(1, max_n_nonzero_coefs + 1):
-            # A fresh per-support cache per k; the design (Gram matrix or
-            # cached columns) is shared.
-            problem = prepared.problem(t)
-            if positive:
-                problem = NonnegativeSupportLeastSquares(
-                    problem.design, problem.Aty, problem.y_sq_norm
-                )
-            if tol is None:
-                tol_t = exact_fit_tol(problem.y_sq_norm, problem.Aty.dtype)
-            else:
-                tol_t = tol / loss_scale
-            result = _sea(
-                problem,
-                min(k, n_features),  # parallel columns count once
-                max_iter=max_iter,
-                step_size=step,
-                coef_init=previous,
-                tol=tol_t,
-                positive=positive,
-            )
-            coefs[k - 1, t] = result.coef
-            if path_init == "previous":
-                previous = result.coef
+    coefs, _ = sea_path_prepared(
+        prepared,
+        max_n_nonzero_coefs,
+        warm_start=path_init == "previous",
+        max_iter=max_iter,
+        step_size=step_size,
+        tol=tol,
+        loss_scales=_loss_scales(prepared),
+        positive=positive,
+    )
+    # Past the distinct features (parallel columns count once) the path
+    # stays at its last point.
+    last = coefs.shape[0]
+    coefs = np.concatenate(
+        [coefs, np.repeat(coefs[-1:], max_n_nonzero_coefs - last, axis=0)]
+    )
     originals = [prepared.to_original(coefs_k) for coefs_k in coefs]
     return (
         np.array([coef for coef, _ in originals]),
@@ -159,11 +142,10 @@ REFIT_ATTRIBUTES = (
 
 
 def refit_along_path(X, y, sample_weight, n_nonzero_coefs, **params):
-    """SEARegressor for the selected k, fitted as the path on all data reaches it.
+    """The path's point at the selected k on all the data, as a fitted SEARegressor.
 
-    With ``path_init="previous"`` target t starts from its own
-    ``(k_t - 1)`` solution of the path (``k_t = 1`` from zero), so the refit
-    is the path's point at ``k_t``.
+    The path runs on the full data up to each target's ``k_t``, and its last
+    run is the refit: no coefficients go to the user's scale and back.
 
     Parameters
     ----------
@@ -181,29 +163,38 @@ def refit_along_path(X, y, sample_weight, n_nonzero_coefs, **params):
         The fitted regressor.
     """
     y_2d = y.reshape(y.shape[0], -1)
-    ks = np.broadcast_to(n_nonzero_coefs, (y_2d.shape[1],))
-    init = None
-    if params["path_init"] == "previous" and ks.max() > 1:
-        coefs, _ = _sea_path(X, y_2d, sample_weight, int(ks.max()) - 1, **params)
-        init = np.array(
-            [
-                coefs[k - 2, t] if k > 1 else np.zeros(X.shape[1])
-                for t, k in enumerate(ks)
-            ]
-        )
-        init = init if y.ndim > 1 else init[0]
-        if not np.any(init):
-            init = None
-    return SEARegressor(
+    regressor = SEARegressor(
         n_nonzero_coefs,
         max_iter=params["max_iter"],
         step_size=params["step_size"],
-        init=init,
         tol=params["tol"],
         fit_intercept=params["fit_intercept"],
         precompute=params["precompute"],
         positive=params.get("positive", False),
-    ).fit(X, y, sample_weight=sample_weight)
+    )
+    prepared = prepare_least_squares(
+        X, y_2d, sample_weight, params["fit_intercept"], params["precompute"]
+    )
+    ks, reported = regressor._support_size(X.shape[1], y_2d.shape[1])
+    ks = np.minimum(ks, prepared.n_features)
+    _, results = sea_path_prepared(
+        prepared,
+        ks,
+        warm_start=params["path_init"] == "previous",
+        max_iter=params["max_iter"],
+        step_size=params["step_size"],
+        tol=params["tol"],
+        loss_scales=_loss_scales(prepared),
+        positive=params.get("positive", False),
+    )
+    regressor._store_results(
+        [runs[-1] for runs in results],
+        prepared,
+        single_target=y.ndim == 1,
+        dtype=X.dtype,
+    )
+    regressor.n_nonzero_coefs_ = reported
+    return regressor
 
 
 def _choose_k(mse_path, rule):

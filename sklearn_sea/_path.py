@@ -13,19 +13,87 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy.sparse.linalg import LinearOperator
-from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from ._base import _named_errors
-from ._core import SupportLeastSquares
+from ._core import prepare_raw_least_squares
 from ._sea import (
     DEFAULT_MAX_ITER,
-    _check_design,
-    _check_normal_equations,
-    _raw_design,
+    _check_design_and_target,
     _resolve_step_size,
-    _sea,
+    _resolve_tol,
+    _sea_problem,
 )
+
+
+def sea_path_prepared(
+    prepared,
+    max_n_nonzero_coefs,
+    *,
+    warm_start=True,
+    max_iter,
+    step_size,
+    tol,
+    loss_scales=None,
+    positive=False,
+):
+    """The SEA path on a prepared problem: the one implementation of the path.
+
+    Parameters
+    ----------
+    prepared : PreparedLeastSquares
+        Normalised (estimators) or raw (:func:`sea_path`) problem.
+    max_n_nonzero_coefs : int or ndarray of shape (n_targets,)
+        Last k of the path, shared or per target (clipped to the features
+        the solvers see).
+    warm_start : bool
+        Start each k from the (k - 1) solution; otherwise from zero.
+    max_iter, step_size, positive
+        As in :func:`sea`; ``step_size`` may be "auto".
+    tol : float or None
+        In the user's units (None: stop at an exact fit up to rounding).
+    loss_scales : ndarray of shape (n_targets,), default=None
+        Factors from the solvers' objective to the user's units (ones for a
+        raw problem).
+
+    Returns
+    -------
+    coefs : ndarray of shape (max_k, n_targets, n_kept_features)
+        Solver-scale coefficients of every k (zeros past a target's last k).
+    results : list of lists of SolverResult
+        ``results[t][k - 1]``: the run of target t for support size k.
+    """
+    n_targets, n_features = prepared.n_targets, prepared.n_features
+    last_k = np.minimum(
+        np.broadcast_to(max_n_nonzero_coefs, (n_targets,)), n_features
+    ).astype(int)
+    if loss_scales is None:
+        loss_scales = np.ones(n_targets)
+    # One step for the whole path: with a zero start the supports do not depend
+    # on it, with a warm start it must be the warm-start step of SEARegressor.
+    step = _resolve_step_size(step_size, prepared.design, warm=warm_start)
+    coefs = np.zeros((last_k.max(), n_targets, n_features), prepared.work_dtype)
+    results = []
+    for t in range(n_targets):
+        previous, runs = None, []
+        for k in range(1, last_k[t] + 1):
+            # A fresh per-support cache per k; the design (Gram matrix or
+            # cached columns) is shared.
+            problem = prepared.problem(t)
+            result = _sea_problem(
+                problem,
+                k,
+                coef_init=previous,
+                max_iter=max_iter,
+                step_size=step,
+                tol=_resolve_tol(tol, problem, loss_scales[t]),
+                positive=positive,
+            )
+            coefs[k - 1, t] = result.coef
+            runs.append(result)
+            if warm_start:
+                previous = result.coef
+        results.append(runs)
+    return coefs, results
 
 
 @validate_params(
@@ -111,50 +179,15 @@ def sea_path(
     >>> bool(np.all(np.diff(rss) <= 1e-12)), bool(rss[3] < 1e-20)
     (True, True)
     """
-    X = _check_design(X)
-    y = _named_errors(
-        "y",
-        lambda: check_array(
-            y, ensure_2d=False, dtype=[np.float64, np.float32], input_name="y"
-        ),
+    X, y_2d, single = _check_design_and_target(X, y)
+    prepared = prepare_raw_least_squares(X, y_2d, precompute)
+    max_k = min(max_n_nonzero_coefs, X.shape[1])
+    coefs, results = sea_path_prepared(
+        prepared, max_k, max_iter=max_iter, step_size=step_size, tol=tol
     )
-    if y.shape[0] != X.shape[0]:
-        raise ValueError(
-            f"y has {y.shape[0]} samples but X has {X.shape[0]}; they must match."
-        )
-    single = y.ndim == 1
-    n_features = X.shape[1]
-    max_k = min(max_n_nonzero_coefs, n_features)
-    work_dtype = np.result_type(X.dtype, np.float32)
-    y_2d = y.reshape(X.shape[0], -1).astype(work_dtype, copy=False)
-    with np.errstate(over="ignore", invalid="ignore"):
-        design = _raw_design(X, precompute)
-        Aty = np.asarray(X.T @ y_2d if not hasattr(X, "rmatmat") else X.rmatmat(y_2d))
-        y_sq_norms = np.einsum("ij,ij->j", y_2d, y_2d)
-    _check_normal_equations(getattr(design, "gram", None), Aty, y_sq_norms)
-    # One step for the whole path: every run but the first is warm-started.
-    step = _resolve_step_size(step_size, design, warm=True)
-
-    n_targets = y_2d.shape[1]
-    coefs = np.zeros((n_targets, n_features, max_k), dtype=work_dtype)
-    n_iters = np.zeros((n_targets, max_k), dtype=np.intp)
-    for t in range(n_targets):
-        previous = None
-        for k in range(1, max_k + 1):
-            # A fresh per-support cache per k; the design is shared.
-            problem = SupportLeastSquares(design, Aty[:, t], y_sq_norms[t])
-            result = _sea(
-                problem,
-                k,
-                max_iter=max_iter,
-                step_size=step,
-                coef_init=previous,
-                tol=tol,
-            )
-            coefs[t, :, k - 1] = result.coef
-            n_iters[t, k - 1] = result.n_iter
-            previous = result.coef
     ks = np.arange(1, max_k + 1)
+    coefs = coefs.transpose(1, 2, 0)  # (n_targets, n_features, n_ks)
+    n_iters = np.array([[run.n_iter for run in runs] for runs in results])
     if single:
         coefs, n_iters = coefs[0], n_iters[0]
     return (ks, coefs, n_iters) if return_n_iter else (ks, coefs)

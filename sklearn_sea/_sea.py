@@ -18,7 +18,6 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.sparse.linalg import LinearOperator
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
@@ -39,20 +38,15 @@ from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from ._base import BaseKSparseRegressor, _named_errors, resolve_per_target_k
 from ._core import (
-    GramDesign,
     NonnegativeSupportLeastSquares,
     PreparedLeastSquares,
     SolverResult,
-    SupportLeastSquares,
     _accelerator,
-    dense_operator_design,
     exact_fit_tol,
-    linear_operator_design,
     positive_top_k,
     prepare_datafit,
-    sparse_operator_design,
+    prepare_raw_least_squares,
     top_k,
-    use_gram,
 )
 from ._validation import check_2d
 from ._verbose import IterationPrinter
@@ -270,23 +264,6 @@ def _sea(
     )
 
 
-def _raw_design(X, precompute):
-    """Design over ``X`` as given (no centring or scaling)."""
-    if isinstance(X, np.ndarray):
-        return (
-            GramDesign(X.T @ X) if use_gram(X, precompute) else dense_operator_design(X)
-        )
-    if sp.issparse(X):
-        n_samples, n_features = X.shape
-        return sparse_operator_design(
-            X,
-            np.zeros(n_features, dtype=X.dtype),
-            np.ones(n_features, dtype=X.dtype),
-            np.ones(n_samples, dtype=X.dtype),
-        )
-    return linear_operator_design(X, dtype=np.result_type(X.dtype, np.float64))
-
-
 def _resolve_step_size(step_size, design, warm):
     """``"auto"`` is ``1 / ||A||_2^2``.
 
@@ -374,18 +351,71 @@ def _check_design(X):
     )
 
 
-def _check_normal_equations(gram, Aty, y_sq_norms):
-    """Refuse data whose normal equations overflowed (they were formed with
-    overflow warnings silenced, so that this error is all the user sees)."""
-    if not (
-        np.isfinite(Aty).all()
-        and np.isfinite(y_sq_norms).all()
-        and (gram is None or np.isfinite(gram).all())
-    ):
-        raise ValueError(
-            "||y||^2, X.T @ y or X.T @ X overflows: X or y has values too large "
-            "for the unnormalised problem; rescale them (SEARegressor does)."
+def _resolve_tol(tol, problem, loss_scale):
+    """The kernel's stopping threshold on ``||A x - y||^2`` for a user's ``tol``.
+
+    None stops at an exact fit up to rounding; a number is in the user's
+    units and is divided by ``loss_scale`` (the squared scale of the target
+    in the normalised problem; 1 for the bare algorithm).
+    """
+    if tol is None:
+        return exact_fit_tol(problem.null_deviance, problem.Aty.dtype)
+    return tol / loss_scale
+
+
+def _sea_problem(
+    problem,
+    k,
+    *,
+    coef_init=None,
+    max_iter,
+    step_size,
+    tol,
+    positive=False,
+    progress=None,
+):
+    """The one entry to the SEA kernel: every public path runs through here.
+
+    ``sea``, ``sea_path``, the estimators and the cross-validation and
+    information-criterion paths prepare a problem (see
+    :mod:`sklearn_sea._core._preprocess`) and call this per target.
+    """
+    if positive:
+        problem = NonnegativeSupportLeastSquares(
+            problem.design, problem.Aty, problem.y_sq_norm
         )
+    return _sea(
+        problem,
+        k,
+        max_iter=max_iter,
+        step_size=step_size,
+        coef_init=coef_init,
+        tol=tol,
+        progress=progress,
+        positive=positive,
+    )
+
+
+def _check_design_and_target(X, y):
+    """Validate the inputs of the bare functions (``sea``, ``sea_path``).
+
+    Returns ``X``, ``y`` as 2-D ``(n_samples, n_targets)`` and whether the
+    user's ``y`` was 1-D.
+    """
+    X = _check_design(X)
+    y = _named_errors(
+        "y",
+        lambda: check_array(
+            y, ensure_2d=False, dtype=[np.float64, np.float32], input_name="y"
+        ),
+    )
+    if y.ndim > 2:
+        raise ValueError(f"y must be 1-D or 2-D; got an array of shape {y.shape}.")
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(
+            f"y has {y.shape[0]} samples but X has {X.shape[0]}; they must match."
+        )
+    return X, y.reshape(X.shape[0], -1), y.ndim == 1
 
 
 @validate_params(
@@ -471,36 +501,19 @@ def sea(
     >>> bool((np.flatnonzero(coef) == np.flatnonzero(coef_true)).all())
     True
     """
-    X = _check_design(X)
-    y = _named_errors(
-        "y",
-        lambda: check_array(
-            y, ensure_2d=False, dtype=[np.float64, np.float32], input_name="y"
-        ),
-    )
-    single = y.ndim == 1
-    y_2d = y.reshape(X.shape[0], -1) if y.shape[0] == X.shape[0] else None
-    if y_2d is None:
-        raise ValueError(
-            f"y has {y.shape[0]} samples but X has {X.shape[0]}; they must match."
-        )
+    X, y_2d, single = _check_design_and_target(X, y)
     # Validated per target first, then clipped silently (the estimators warn).
     ks, _ = resolve_per_target_k(n_nonzero_coefs, np.iinfo(np.intp).max, y_2d.shape[1])
     ks = np.minimum(ks, X.shape[1])
-    work_dtype = np.result_type(X.dtype, np.float32)
-    y_2d = y_2d.astype(work_dtype, copy=False)
-    with np.errstate(over="ignore", invalid="ignore"):
-        design = _raw_design(X, precompute)
-        Aty = np.asarray(
-            design.rmatvec(y_2d) if isinstance(X, LinearOperator) else X.T @ y_2d
-        )
-        y_sq_norms = np.einsum("ij,ij->j", y_2d, y_2d)
-    _check_normal_equations(getattr(design, "gram", None), Aty, y_sq_norms)
+    prepared = prepare_raw_least_squares(X, y_2d, precompute)
     if coef_init is not None:
         coef_init = _named_errors(
             "coef_init",
             lambda: check_array(
-                coef_init, ensure_2d=False, dtype=work_dtype, input_name="coef_init"
+                coef_init,
+                ensure_2d=False,
+                dtype=prepared.work_dtype,
+                input_name="coef_init",
             ),
         )
         if coef_init.shape[0] != X.shape[1] or coef_init.size % X.shape[1]:
@@ -510,23 +523,21 @@ def sea(
             )
         coef_init = coef_init.reshape(X.shape[1], -1)
     warm = coef_init is not None and np.any(coef_init)
-    step = _resolve_step_size(step_size, design, warm)
+    step = _resolve_step_size(step_size, prepared.design, warm)
 
-    coefs, n_iters = [], []
-    for t in range(y_2d.shape[1]):
-        problem = SupportLeastSquares(design, Aty[:, t], y_sq_norms[t])
-        result = _sea(
-            problem,
+    results = [
+        _sea_problem(
+            prepared.problem(t),
             int(ks[t]),
+            coef_init=None if coef_init is None else coef_init[:, t],
             max_iter=max_iter,
             step_size=step,
-            coef_init=None if coef_init is None else coef_init[:, t],
             tol=tol,
         )
-        coefs.append(result.coef)
-        n_iters.append(result.n_iter)
-    coef = np.array(coefs).T
-    n_iter = np.array(n_iters)
+        for t in range(prepared.n_targets)
+    ]
+    coef = np.array([result.coef for result in results]).T
+    n_iter = np.array([result.n_iter for result in results])
     if single:
         coef, n_iter = coef[:, 0], int(n_iter[0])
     return (coef, n_iter) if return_n_iter else coef
@@ -834,28 +845,20 @@ class SEARegressor(BaseKSparseRegressor):
         return router
 
     def _solve(self, problem, k, coef_init, loss_scale):
-        if self.tol is None:
-            tol = exact_fit_tol(problem.null_deviance, problem.Aty.dtype)
-        else:
-            tol = self.tol / loss_scale
         printer = None
         if self.verbose:
             printer = IterationPrinter(
                 type(self).__name__, self.max_iter, loss_scale, self.verbose
             )
-        if self.positive:
-            problem = NonnegativeSupportLeastSquares(
-                problem.design, problem.Aty, problem.y_sq_norm
-            )
-        result = _sea(
+        result = _sea_problem(
             problem,
             k,
+            coef_init=coef_init,
             max_iter=self.max_iter,
             step_size=self.step_size_,
-            coef_init=coef_init,
-            tol=tol,
-            progress=printer,
+            tol=_resolve_tol(self.tol, problem, loss_scale),
             positive=self.positive,
+            progress=printer,
         )
         if printer is not None:
             printer.done(result)

@@ -7,7 +7,13 @@ import pytest
 
 from sklearn_sea import SEARegressor
 from sklearn_sea import _sea as sea_module
-from sklearn_sea._core import GramDesign, SupportLeastSquares, _accelerator, top_k
+from sklearn_sea._core import (
+    GramDesign,
+    SupportLeastSquares,
+    _accelerator,
+    dense_operator_design,
+    top_k,
+)
 from sklearn_sea.datasets import make_compressed_sensing, make_spike_deconvolution
 
 from _reference import assert_runs_agree, reference_sea
@@ -170,7 +176,7 @@ def test_compiled_loop_applies_to_float64_gram_problems_only(monkeypatch):
     gram64 = SupportLeastSquares(GramDesign(A.T @ A), A.T @ y, y @ y)
     A32, y32 = A.astype(np.float32), y.astype(np.float32)
     gram32 = SupportLeastSquares(GramDesign(A32.T @ A32), A32.T @ y32, y32 @ y32)
-    operator = SupportLeastSquares(sea_module.dense_operator_design(A), A.T @ y, y @ y)
+    operator = SupportLeastSquares(dense_operator_design(A), A.T @ y, y @ y)
     assert _accelerator.compiled_gram_loop(gram64) is not None
     assert _accelerator.compiled_gram_loop(gram32) is None
     assert _accelerator.compiled_gram_loop(operator) is None

@@ -13,7 +13,12 @@ from scipy.sparse.linalg import LinearOperator
 
 from sklearn_sea import SEARegressor, sea, sea_batch
 from sklearn_sea import _sea as sea_module
-from sklearn_sea._core import GramDesign, SupportLeastSquares, top_k
+from sklearn_sea._core import (
+    GramDesign,
+    SupportLeastSquares,
+    dense_operator_design,
+    top_k,
+)
 from sklearn_sea.datasets import make_compressed_sensing, make_spike_deconvolution
 
 from _reference import reference_sea
@@ -100,7 +105,7 @@ def test_kernel_loss_curve_is_the_straightforward_one(seed):
     # The objective of every iteration pins the support of every iteration.
     A, y, _ = noisy_problem(seed)
     expected, losses, _ = straightforward_sea(A, y, 10, 100)
-    for design in (GramDesign(A.T @ A), sea_module.dense_operator_design(A)):
+    for design in (GramDesign(A.T @ A), dense_operator_design(A)):
         result = run_kernel(design, A, y, 10, 100)
         np.testing.assert_allclose(result.loss_curve, losses, rtol=1e-8, atol=1e-13)
         np.testing.assert_allclose(result.coef, expected, rtol=1e-7, atol=1e-10)
@@ -271,34 +276,6 @@ def test_sea_batch_shared_design_and_rank_deficient_columns():
         expected = sea(A, y[b], n_nonzero_coefs=6, max_iter=80)
         assert np.all(np.isfinite(coef[b]))
         np.testing.assert_allclose(coef[b], expected, rtol=1e-7, atol=1e-9)
-
-
-def test_sea_batch_chunks_by_memory(monkeypatch):
-    from sklearn_sea import _sea_batch
-
-    X, y = batch_of_problems(n_problems=5, noise=0.05)
-    whole = sea_batch(X, y, n_nonzero_coefs=10, max_iter=40)
-    monkeypatch.setattr(_sea_batch, "GRAM_MAX_BYTES", 2 * 80 * 80 * 8)
-    # Chunks of two problems: the batch hands them over to the single kernel.
-    chunked = sea_batch(X, y, n_nonzero_coefs=10, max_iter=40)
-    np.testing.assert_array_equal(chunked != 0, whole != 0)
-    np.testing.assert_allclose(chunked, whole, rtol=1e-9, atol=1e-12)
-
-
-@pytest.mark.parametrize("shared", [False, True])
-def test_sea_batch_one_by_one_path(monkeypatch, shared):
-    from sklearn_sea import _sea_batch
-
-    X, y = batch_of_problems(n_problems=4, noise=0.05)
-    if shared:
-        X = X[0]
-    expected = sea_batch(X, y, n_nonzero_coefs=10, max_iter=50)
-    # Every problem counts as large: they run one by one.
-    monkeypatch.setattr(_sea_batch, "_VECTORISED_MAX_WORK", 0)
-    coef, n_iter = sea_batch(X, y, n_nonzero_coefs=10, max_iter=50, return_n_iter=True)
-    np.testing.assert_array_equal(n_iter, 50)
-    np.testing.assert_array_equal(coef != 0, expected != 0)
-    np.testing.assert_allclose(coef, expected, rtol=1e-9, atol=1e-12)
 
 
 def test_sea_batch_bad_input():

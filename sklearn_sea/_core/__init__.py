@@ -26,7 +26,9 @@ from ._nonnegative import (
 from ._preprocess import (
     GRAM_MAX_BYTES,
     PreparedLeastSquares,
+    check_normal_equations,
     prepare_least_squares,
+    prepare_raw_least_squares,
     use_gram,
 )
 from ._preprocess_datafit import PreparedDatafit, prepare_datafit
@@ -50,7 +52,9 @@ __all__ = [
     "pivot_threshold",
     "positive_top_k",
     "prepare_datafit",
+    "check_normal_equations",
     "prepare_least_squares",
+    "prepare_raw_least_squares",
     "solve_nonnegative_normal_equations",
     "solve_normal_equations",
     "sparse_operator_design",

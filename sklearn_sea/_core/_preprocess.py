@@ -17,11 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.linalg import LinearOperator
 
 from ._design import (
     GramDesign,
     OperatorDesign,
     dense_operator_design,
+    linear_operator_design,
     sparse_operator_design,
 )
 from ._duplicates import ColumnFolding, find_parallel_columns
@@ -228,4 +230,79 @@ def prepare_least_squares(X, y, sample_weight, fit_intercept, precompute):
         y_scale=y_scale,
         work_dtype=work_dtype,
         folding=folding,
+    )
+
+
+def raw_design(X, precompute):
+    """Design over ``X`` as given (no centring or scaling)."""
+    if isinstance(X, np.ndarray):
+        return (
+            GramDesign(X.T @ X) if use_gram(X, precompute) else dense_operator_design(X)
+        )
+    if sp.issparse(X):
+        n_samples, n_features = X.shape
+        return sparse_operator_design(
+            X,
+            np.zeros(n_features, dtype=X.dtype),
+            np.ones(n_features, dtype=X.dtype),
+            np.ones(n_samples, dtype=X.dtype),
+        )
+    return linear_operator_design(X, dtype=np.result_type(X.dtype, np.float64))
+
+
+def check_normal_equations(gram, Aty, y_sq_norms):
+    """Refuse data whose normal equations overflowed (they are formed with
+    overflow warnings silenced, so that this error is all the user sees)."""
+    if not (
+        np.isfinite(Aty).all()
+        and np.isfinite(y_sq_norms).all()
+        and (gram is None or np.isfinite(gram).all())
+    ):
+        raise ValueError(
+            "||y||^2, X.T @ y or X.T @ X overflows: X or y has values too large "
+            "for the unnormalised problem; rescale them (SEARegressor does)."
+        )
+
+
+def prepare_raw_least_squares(X, y, precompute):
+    """The least-squares problem on the design and target as given.
+
+    What the bare functions (:func:`~sklearn_sea.sea`,
+    :func:`~sklearn_sea.sea_path`) solve: no weights, centring or scaling,
+    and no folding of parallel columns. The offsets are zeros and the scales
+    ones, so :meth:`PreparedLeastSquares.to_original` returns the solvers'
+    coefficients unchanged.
+
+    Parameters
+    ----------
+    X : ndarray, sparse matrix or LinearOperator of shape (n_samples, n_features)
+        Validated design.
+    y : ndarray of shape (n_samples, n_targets)
+        Validated targets.
+    precompute : "auto" or bool
+        Form the Gram matrix (see :func:`use_gram`).
+
+    Returns
+    -------
+    PreparedLeastSquares
+    """
+    work_dtype = np.result_type(X.dtype, np.float32)
+    y = y.astype(work_dtype, copy=False)
+    n_features, n_targets = X.shape[1], y.shape[1]
+    with np.errstate(over="ignore", invalid="ignore"):
+        design = raw_design(X, precompute)
+        Aty = np.asarray(
+            design.rmatvec(y) if isinstance(X, LinearOperator) else X.T @ y
+        )
+        y_sq_norms = np.einsum("ij,ij->j", y, y)
+    check_normal_equations(getattr(design, "gram", None), Aty, y_sq_norms)
+    return PreparedLeastSquares(
+        design=design,
+        Aty=Aty.reshape(n_features, n_targets),
+        y_sq_norms=y_sq_norms,
+        x_offset=np.zeros(n_features, dtype=work_dtype),
+        x_scale=np.ones(n_features, dtype=work_dtype),
+        y_offset=np.zeros(n_targets, dtype=work_dtype),
+        y_scale=np.ones(n_targets, dtype=work_dtype),
+        work_dtype=np.dtype(work_dtype),
     )
