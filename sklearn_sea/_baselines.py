@@ -17,6 +17,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseKSparseRegressor
+from ._core import NonnegativeSupportLeastSquares
 from ._docstrings import fill_doc
 from ._greedy import _omp
 from ._local_search import _els, _ompr
@@ -29,6 +30,17 @@ DEFAULT_MAX_ITER = 1000
 
 _MAX_ITER = [Interval(Integral, 1, None, closed="left")]
 _STEP_SIZE = [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")]
+
+
+class _PositiveMixin:
+    """The ``positive`` option of the thresholding solvers."""
+
+    def _problem_for(self, problem):
+        if not self.positive:
+            return problem
+        return NonnegativeSupportLeastSquares(
+            problem.design, problem.Aty, problem.y_sq_norm
+        )
 
 
 class _GradientStepMixin:
@@ -340,7 +352,7 @@ class ELSRegressor(BaseKSparseRegressor):
 
 
 @fill_doc
-class IHTRegressor(_GradientStepMixin, BaseKSparseRegressor):
+class IHTRegressor(_PositiveMixin, _GradientStepMixin, BaseKSparseRegressor):
     """Iterative Hard Thresholding with at most k nonzero coefficients.
 
     From zero, repeats ``w <- H_k(w + eta X^T (y - X w))``, where ``H_k``
@@ -360,6 +372,7 @@ class IHTRegressor(_GradientStepMixin, BaseKSparseRegressor):
     tol : float, default=1e-6
         Stop when ``||w_{t+1} - w_t|| <= tol ||w_{t+1}||`` (normalised units).
     {{data_parameters}}
+    {{positive}}
 
     Attributes
     ----------
@@ -408,6 +421,7 @@ class IHTRegressor(_GradientStepMixin, BaseKSparseRegressor):
 
     _parameter_constraints: dict = {
         **BaseKSparseRegressor._parameter_constraints,
+        "positive": ["boolean"],
         "max_iter": _MAX_ITER,
         "step_size": _STEP_SIZE,
         "tol": [Interval(Real, 0, None, closed="left")],
@@ -422,6 +436,7 @@ class IHTRegressor(_GradientStepMixin, BaseKSparseRegressor):
         tol=1e-6,
         fit_intercept=True,
         precompute="auto",
+        positive=False,
     ):
         self.n_nonzero_coefs = n_nonzero_coefs
         self.max_iter = max_iter
@@ -429,15 +444,21 @@ class IHTRegressor(_GradientStepMixin, BaseKSparseRegressor):
         self.tol = tol
         self.fit_intercept = fit_intercept
         self.precompute = precompute
+        self.positive = positive
 
     def _solve(self, problem, k, coef_init, loss_scale):
         return _iht(
-            problem, k, step_size=self.step_size_, max_iter=self.max_iter, tol=self.tol
+            self._problem_for(problem),
+            k,
+            step_size=self.step_size_,
+            max_iter=self.max_iter,
+            tol=self.tol,
+            positive=self.positive,
         )
 
 
 @fill_doc
-class HTPRegressor(_GradientStepMixin, BaseKSparseRegressor):
+class HTPRegressor(_PositiveMixin, _GradientStepMixin, BaseKSparseRegressor):
     """Hard Thresholding Pursuit with at most k nonzero coefficients.
 
     Each iteration selects the k largest entries of the gradient step
@@ -455,6 +476,7 @@ class HTPRegressor(_GradientStepMixin, BaseKSparseRegressor):
         design ``A``; on Gaussian problems with n_features=500 and
         n_samples=250 it makes HTP stop early, far from the true support.
     {{data_parameters}}
+    {{positive}}
 
     Attributes
     ----------
@@ -504,6 +526,7 @@ class HTPRegressor(_GradientStepMixin, BaseKSparseRegressor):
 
     _parameter_constraints: dict = {
         **BaseKSparseRegressor._parameter_constraints,
+        "positive": ["boolean"],
         "max_iter": _MAX_ITER,
         "step_size": _STEP_SIZE,
     }
@@ -516,19 +539,27 @@ class HTPRegressor(_GradientStepMixin, BaseKSparseRegressor):
         step_size=1.0,
         fit_intercept=True,
         precompute="auto",
+        positive=False,
     ):
         self.n_nonzero_coefs = n_nonzero_coefs
         self.max_iter = max_iter
         self.step_size = step_size
         self.fit_intercept = fit_intercept
         self.precompute = precompute
+        self.positive = positive
 
     def _solve(self, problem, k, coef_init, loss_scale):
-        return _htp(problem, k, step_size=self.step_size_, max_iter=self.max_iter)
+        return _htp(
+            self._problem_for(problem),
+            k,
+            positive=self.positive,
+            step_size=self.step_size_,
+            max_iter=self.max_iter,
+        )
 
 
 @fill_doc
-class CoSaMPRegressor(BaseKSparseRegressor):
+class CoSaMPRegressor(_PositiveMixin, BaseKSparseRegressor):
     """Compressive Sampling Matching Pursuit with at most k nonzero coefficients.
 
     Each iteration merges the 2k features most correlated with the residual
@@ -542,6 +573,7 @@ class CoSaMPRegressor(BaseKSparseRegressor):
     max_iter : int, default=1000
         Maximum number of iterations.
     {{data_parameters}}
+    {{positive}}
 
     Attributes
     ----------
@@ -591,6 +623,7 @@ class CoSaMPRegressor(BaseKSparseRegressor):
 
     _parameter_constraints: dict = {
         **BaseKSparseRegressor._parameter_constraints,
+        "positive": ["boolean"],
         "max_iter": _MAX_ITER,
     }
 
@@ -601,18 +634,25 @@ class CoSaMPRegressor(BaseKSparseRegressor):
         max_iter=DEFAULT_MAX_ITER,
         fit_intercept=True,
         precompute="auto",
+        positive=False,
     ):
         self.n_nonzero_coefs = n_nonzero_coefs
         self.max_iter = max_iter
         self.fit_intercept = fit_intercept
         self.precompute = precompute
+        self.positive = positive
 
     def _solve(self, problem, k, coef_init, loss_scale):
-        return _cosamp(problem, k, max_iter=self.max_iter)
+        return _cosamp(
+            self._problem_for(problem),
+            k,
+            positive=self.positive,
+            max_iter=self.max_iter,
+        )
 
 
 @fill_doc
-class SPRegressor(BaseKSparseRegressor):
+class SPRegressor(_PositiveMixin, BaseKSparseRegressor):
     """Subspace Pursuit with at most k nonzero coefficients.
 
     Each iteration merges the k outside features most correlated with the
@@ -626,6 +666,7 @@ class SPRegressor(BaseKSparseRegressor):
     max_iter : int, default=1000
         Number of supports evaluated at most.
     {{data_parameters}}
+    {{positive}}
 
     Attributes
     ----------
@@ -673,6 +714,7 @@ class SPRegressor(BaseKSparseRegressor):
 
     _parameter_constraints: dict = {
         **BaseKSparseRegressor._parameter_constraints,
+        "positive": ["boolean"],
         "max_iter": _MAX_ITER,
     }
 
@@ -683,11 +725,18 @@ class SPRegressor(BaseKSparseRegressor):
         max_iter=DEFAULT_MAX_ITER,
         fit_intercept=True,
         precompute="auto",
+        positive=False,
     ):
         self.n_nonzero_coefs = n_nonzero_coefs
         self.max_iter = max_iter
         self.fit_intercept = fit_intercept
         self.precompute = precompute
+        self.positive = positive
 
     def _solve(self, problem, k, coef_init, loss_scale):
-        return _subspace_pursuit(problem, k, max_iter=self.max_iter)
+        return _subspace_pursuit(
+            self._problem_for(problem),
+            k,
+            positive=self.positive,
+            max_iter=self.max_iter,
+        )

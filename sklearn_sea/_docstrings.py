@@ -25,6 +25,12 @@ precompute : "auto" or bool, default="auto"
     Use the Gram matrix of the normalised design. "auto" forms it for
     dense data that fits ``GRAM_MAX_BYTES`` (256 MiB).
 """,
+    "positive": """\
+positive : bool, default=False
+    Constrain the coefficients to be nonnegative (the intercept is not
+    constrained): supports are chosen among the positive entries and fitted
+    by nonnegative least squares.
+""",
     "coef_attributes": """\
 coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
     Coefficients, at most ``n_nonzero_coefs_`` nonzero per target.

@@ -2,18 +2,22 @@
 
 Each projects a gradient step or a merged candidate set onto k-sparse
 vectors with :func:`~sklearn_sea._core.top_k`; all but IHT refit least
-squares on the projected support through the problem's cache.
+squares on the projected support through the problem's cache. With
+``positive=True`` the projection keeps the k largest *positive* entries
+(:func:`~sklearn_sea._core.positive_top_k`) and the problem solves
+nonnegative least squares on each support
+(:class:`~sklearn_sea._core.NonnegativeSupportLeastSquares`).
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
 
-from ._core import top_k
+from ._core import positive_top_k, top_k
 from ._trace import SupportTrace, exact_fit_tol
 
 
-def _iht(problem, k, *, step_size, max_iter, tol):
+def _iht(problem, k, *, step_size, max_iter, tol, positive=False):
     """Iterative Hard Thresholding (Blumensath and Davies).
 
     ``x <- H_k(x + eta A^T (y - A x))`` from ``x = 0``; stops when
@@ -28,11 +32,12 @@ def _iht(problem, k, *, step_size, max_iter, tol):
     gradient = -problem.Aty
     trace = SupportTrace(problem)
     converged = False
+    select = positive_top_k if positive else top_k
     for _ in range(max_iter):
         z = x - step_size * gradient
-        support = top_k(z, k)
+        support = select(z, k)
         new_x = np.zeros_like(x)
-        new_x[support] = z[support]
+        new_x[support] = np.maximum(z[support], 0) if positive else z[support]
         change = np.linalg.norm(new_x - x)
         x = new_x
         coef_support = x[support]
@@ -46,7 +51,7 @@ def _iht(problem, k, *, step_size, max_iter, tol):
     return trace.result(converged, last=True)
 
 
-def _htp(problem, k, *, step_size, max_iter):
+def _htp(problem, k, *, step_size, max_iter, positive=False):
     """Hard Thresholding Pursuit (Foucart).
 
     The support is the top k of ``x + eta A^T (y - A x)``, then least squares
@@ -54,7 +59,8 @@ def _htp(problem, k, *, step_size, max_iter):
     ``max_iter`` supports, and returns the best one. From ``x = 0`` the first
     support is the k largest correlations, whatever the step.
     """
-    support = top_k(problem.Aty, k)
+    select = positive_top_k if positive else top_k
+    support = select(problem.Aty, k)
     coef_support, rss = problem.solve(support)
     trace = SupportTrace(problem)
     trace.record(support, coef_support, rss)
@@ -66,7 +72,7 @@ def _htp(problem, k, *, step_size, max_iter):
             break
         z = -step_size * problem.gradient(support, coef_support)
         z[support] += coef_support
-        new_support = top_k(z, k)
+        new_support = select(z, k)
         if trace.seen(new_support):
             converged = True
             break
@@ -76,7 +82,7 @@ def _htp(problem, k, *, step_size, max_iter):
     return trace.result(converged)
 
 
-def _cosamp(problem, k, *, max_iter):
+def _cosamp(problem, k, *, max_iter, positive=False):
     """Compressive Sampling Matching Pursuit (Needell and Tropp).
 
     Merge the ``2k`` largest residual correlations with the current support,
@@ -98,10 +104,12 @@ def _cosamp(problem, k, *, max_iter):
     trace = SupportTrace(problem)
     fit_tol = exact_fit_tol(problem)
     converged = False
+    # Candidates whose coefficient would be positive: positive correlations.
+    select = positive_top_k if positive else top_k
     for _ in range(max_iter):
-        merged = np.union1d(support, top_k(correlation, min(2 * k, n_features)))
+        merged = np.union1d(support, select(correlation, min(2 * k, n_features)))
         merged_coef, _ = problem.solve(merged)
-        keep = top_k(merged_coef, k)
+        keep = select(merged_coef, k)
         new_support, new_coef = merged[keep], merged_coef[keep]
         new_rss = problem.rss(new_support, new_coef)
         trace.record(new_support, *problem.solve(new_support))
@@ -113,7 +121,7 @@ def _cosamp(problem, k, *, max_iter):
     return trace.result(converged, n_supports_explored=problem.n_solved)
 
 
-def _subspace_pursuit(problem, k, *, max_iter):
+def _subspace_pursuit(problem, k, *, max_iter, positive=False):
     """Subspace Pursuit (Dai and Milenkovic).
 
     Merge the ``k`` largest residual correlations outside the support with
@@ -121,7 +129,8 @@ def _subspace_pursuit(problem, k, *, max_iter):
     entries and refit; stop as soon as the residual does not decrease (the
     previous support is kept), or after ``max_iter`` supports.
     """
-    support = top_k(problem.Aty, k)
+    select = positive_top_k if positive else top_k
+    support = select(problem.Aty, k)
     coef_support, rss = problem.solve(support)
     trace = SupportTrace(problem)
     trace.record(support, coef_support, rss)
@@ -131,11 +140,12 @@ def _subspace_pursuit(problem, k, *, max_iter):
         if rss <= fit_tol:
             converged = True
             break
-        correlation = problem.gradient(support, coef_support)
+        # Residual correlations A^T (y - A x): positive ones may enter.
+        correlation = -problem.gradient(support, coef_support)
         correlation[support] = 0.0
-        merged = np.union1d(support, top_k(correlation, k))
+        merged = np.union1d(support, select(correlation, k))
         merged_coef, _ = problem.solve(merged)
-        new_support = merged[top_k(merged_coef, k)]
+        new_support = merged[select(merged_coef, k)]
         new_coef, new_rss = problem.solve(new_support)
         trace.record(new_support, new_coef, new_rss)
         if not new_rss < rss:

@@ -11,10 +11,14 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_sea import (
     BinaryHeavisideRegressor,
+    CoSaMPRegressor,
+    HTPRegressor,
+    IHTRegressor,
     SEARegressor,
     SEARegressorCV,
     SEARegressorIC,
     SEASelector,
+    SPRegressor,
 )
 from sklearn_sea.datafits import Huber
 
@@ -30,6 +34,11 @@ VARIANTS = [
     SEARegressor(datafit=Huber(delta=0.1), max_iter=30, fit_intercept=False),
     SEARegressorCV(path_init="zero", max_n_nonzero_coefs=2, cv=3, max_iter=50),
     SEARegressorIC(max_iter=30),
+    SEARegressor(positive=True, max_iter=30),
+    IHTRegressor(positive=True, max_iter=50),
+    HTPRegressor(positive=True, max_iter=50),
+    CoSaMPRegressor(positive=True, max_iter=50),
+    SPRegressor(positive=True, max_iter=50),
     # Weighted fits equal repeated samples only if the estimator itself
     # accepts sample_weight, which OrthogonalMatchingPursuit does not.
     SEASelector(ElasticNet(alpha=0.01), n_nonzero_coefs=2, max_iter=50),

@@ -5,7 +5,15 @@ import pytest
 import scipy.sparse as sp
 from scipy.optimize import nnls
 
-from sklearn_sea import SEARegressor, SEARegressorCV, SEARegressorIC
+from sklearn_sea import (
+    CoSaMPRegressor,
+    HTPRegressor,
+    IHTRegressor,
+    SEARegressor,
+    SEARegressorCV,
+    SEARegressorIC,
+    SPRegressor,
+)
 from sklearn_sea._core import solve_nonnegative_normal_equations
 from sklearn_sea.datasets import make_compressed_sensing, make_spike_deconvolution
 from sklearn_sea.metrics import support_distance
@@ -110,3 +118,39 @@ def test_cv_positive_constraint():
     assert constrained.coef_.min() >= 0
     ic = SEARegressorIC(max_n_nonzero_coefs=12, max_iter=100, positive=True)
     assert ic.fit(X, y).coef_.min() >= 0
+
+
+THRESHOLDING = [IHTRegressor, HTPRegressor, CoSaMPRegressor, SPRegressor]
+
+
+@pytest.mark.parametrize("cls", THRESHOLDING, ids=lambda c: c.__name__)
+def test_thresholding_baselines_with_positive_coefficients(cls):
+    # Nonnegative Gaussian problems at a sparsity where the signed solvers
+    # fail: the constraint both holds and helps (mean support distance over
+    # 10 problems, measured: IHT 5.7 vs 8.8, HTP 4.1 vs 6.8, CoSaMP 0.0 vs
+    # 8.6, SP 1.6 vs 6.4).
+    distances = {True: [], False: []}
+    for seed in range(10):
+        X, _, coef = make_compressed_sensing(60, 200, 18, random_state=seed)
+        coef = np.abs(coef)
+        y = X @ coef
+        for positive in (True, False):
+            fit = cls(18, positive=positive, fit_intercept=False, max_iter=300).fit(
+                X, y
+            )
+            if positive:
+                assert fit.coef_.min() >= 0
+            distances[positive].append(support_distance(coef, fit.coef_))
+    assert np.mean(distances[True]) < np.mean(distances[False])
+
+
+@pytest.mark.parametrize("cls", [HTPRegressor, CoSaMPRegressor, SPRegressor])
+def test_thresholding_refits_are_nonnegative_least_squares(cls):
+    X, _, coef = make_compressed_sensing(40, 60, 4, noise=0.3, random_state=3)
+    y = X @ np.abs(coef) + 0.3 * np.random.default_rng(3).standard_normal(40)
+    fit = cls(4, positive=True, fit_intercept=False).fit(X, y)
+    support = np.flatnonzero(fit.coef_)
+    # The returned coefficients solve NNLS on their support (up to columns
+    # NNLS leaves at zero, which the support then does not show).
+    expected = nnls(X[:, support], y)[0]
+    np.testing.assert_allclose(fit.coef_[support], expected, rtol=1e-7, atol=1e-9)
