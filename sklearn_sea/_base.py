@@ -163,7 +163,38 @@ def _loss_scales(prepared):
         return prepared.y_scale.astype(np.float64) ** 2
 
 
-class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
+class SparseLinearModelMixin(MultiOutputMixin, RegressorMixin):
+    """``predict`` and tags of the fitted k-sparse linear regressors.
+
+    Shared by the estimators fitted by a solver (:class:`BaseKSparseRegressor`)
+    and by those that select k along a path (cross-validation, information
+    criteria): all end with ``coef_`` and ``intercept_`` and accept sparse
+    ``X``.
+    """
+
+    def predict(self, X):
+        """Predict with the fitted k-sparse linear model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
+            Predicted values.
+        """
+        X = validate_predict_data(self, X)
+        return safe_sparse_dot(X, self.coef_.T, dense_output=True) + self.intercept_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class BaseKSparseRegressor(SparseLinearModelMixin, BaseEstimator):
     """Base class of the linear regressors with at most k nonzero coefficients.
 
     Not meant to be used directly.
@@ -292,24 +323,3 @@ class BaseKSparseRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
             self.best_iter_ = best_iter
             self.n_supports_explored_ = explored
             self.loss_curve_ = curves
-
-    def predict(self, X):
-        """Predict with the fitted k-sparse linear model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
-            Predicted values.
-        """
-        X = validate_predict_data(self, X)
-        return safe_sparse_dot(X, self.coef_.T, dense_output=True) + self.intercept_
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags

@@ -20,7 +20,7 @@ import warnings
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_context
+from sklearn.base import BaseEstimator, _fit_context
 from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -35,9 +35,9 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.parallel import Parallel, delayed
 
 from ._base import (
+    SparseLinearModelMixin,
     _loss_scales,
     check_sample_weight,
-    validate_predict_data,
     validate_regression_data,
 )
 from ._core import (
@@ -237,7 +237,7 @@ def _sea_path_mse(X, y, sample_weight, train, test, max_n_nonzero_coefs, params)
     return np.average(sq_error, axis=0, weights=weight)
 
 
-class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
+class SEARegressorCV(SparseLinearModelMixin, BaseEstimator):
     """SEA regressor with the number of nonzero coefficients chosen by CV.
 
     For each cross-validation fold, SEA is run along a path
@@ -564,24 +564,3 @@ class SEARegressorCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
         )
         for name in REFIT_ATTRIBUTES:
             setattr(self, name, getattr(sea, name))
-
-    def predict(self, X):
-        """Predict with the refitted model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
-            Predicted values.
-        """
-        X = validate_predict_data(self, X)
-        return safe_sparse_dot(X, self.coef_.T, dense_output=True) + self.intercept_
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags

@@ -13,12 +13,16 @@ from numbers import Real
 
 import numpy as np
 from scipy.special import gammaln
-from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_context
+from sklearn.base import BaseEstimator, _fit_context
 from sklearn.linear_model import LinearRegression
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.extmath import safe_sparse_dot
 
-from ._base import check_sample_weight, validate_predict_data, validate_regression_data
+from ._base import (
+    SparseLinearModelMixin,
+    check_sample_weight,
+    validate_regression_data,
+)
 from ._cv import (
     REFIT_ATTRIBUTES,
     SEARegressorCV,
@@ -63,7 +67,7 @@ def information_criterion(
     return bic + 2.0 * ebic_gamma * _log_binomial(n_features, n_nonzero)
 
 
-class SEARegressorIC(MultiOutputMixin, RegressorMixin, BaseEstimator):
+class SEARegressorIC(SparseLinearModelMixin, BaseEstimator):
     """SEA regressor with the number of nonzero coefficients chosen by AIC or BIC.
 
     SEA runs along the path ``k = 1 .. max_n_nonzero_coefs`` on all the
@@ -330,24 +334,3 @@ class SEARegressorIC(MultiOutputMixin, RegressorMixin, BaseEstimator):
         residual = y_2d - ols.predict(X)
         dof = total - n_features - self.fit_intercept
         return _variance_floor(weight @ residual**2 / dof, y_2d, weight)
-
-    def predict(self, X):
-        """Predict with the selected model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
-            Predicted values.
-        """
-        X = validate_predict_data(self, X)
-        return safe_sparse_dot(X, self.coef_.T, dense_output=True) + self.intercept_
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags
