@@ -4,6 +4,8 @@
   recovery of a binary teacher by STE against the sample size;
 - :func:`ste_recurrence`: escapes from and returns to the teacher under label
   noise.
+- :func:`read_results`: a results table of the command line, refused
+  unless its run finished (:class:`IncompleteResultsError`).
 - :func:`phase_transition` (with :func:`success_rates` and
   :func:`transition_curves`) and :func:`deconvolution` (with
   :func:`mean_support_distance` and :func:`deconvolution_example`): the SEA
@@ -23,14 +25,20 @@ from ._sparse_recovery import (
     success_rates,
     transition_curves,
 )
+from ._results import IncompleteResultsError, read_results
 from ._ste import ste_recovery_threshold, ste_recurrence, ste_sample_complexity
+
+# The command-line specs register themselves (the registry is their import).
+from . import _sea_specs, _ste_specs  # noqa: E402, F401  isort: skip
 
 __all__ = [
     "ALGORITHMS",
     "deconvolution",
     "deconvolution_example",
+    "IncompleteResultsError",
     "mean_support_distance",
     "phase_transition",
+    "read_results",
     "success_rates",
     "transition_curves",
     "ste_recovery_threshold",

@@ -1,4 +1,4 @@
-"""A small progress bar on stderr for long sweeps (no tqdm dependency)."""
+"""Progress of long sweeps on stderr: a bar on a terminal, lines in a log."""
 
 # SPDX-License-Identifier: BSD-3-Clause
 
@@ -21,8 +21,9 @@ class ProgressBar:
     """Count completed tasks and show ``label [####....] done/total eta``.
 
     On a terminal the bar is redrawn in place at most ``refresh`` times per
-    second; on a pipe or a log file (where carriage returns pile up) only
-    the final line is written.
+    second. On a pipe or a log file (where carriage returns pile up), one
+    line with the count done, the rate and the time left is written every
+    ``interval`` seconds, and a final line at the end.
 
     Parameters
     ----------
@@ -39,6 +40,10 @@ class ProgressBar:
         Maximum number of redraws per second on a terminal.
     width : int, default=30
         Number of characters of the bar itself.
+    interval : float, default=30.0
+        Seconds between two progress lines when not on a terminal.
+    clock : callable, default=time.monotonic
+        Source of the time in seconds.
 
     Examples
     --------
@@ -53,7 +58,16 @@ class ProgressBar:
     """
 
     def __init__(
-        self, total, label="", *, stream=None, enabled=True, refresh=10.0, width=30
+        self,
+        total,
+        label="",
+        *,
+        stream=None,
+        enabled=True,
+        refresh=10.0,
+        width=30,
+        interval=30.0,
+        clock=time.monotonic,
     ):
         self.total = int(total)
         self.label = label
@@ -61,9 +75,12 @@ class ProgressBar:
         self.enabled = enabled
         self.refresh = refresh
         self.width = width
+        self.interval = interval
+        self.clock = clock
         self.done = 0
-        self._start = time.perf_counter()
+        self._start = clock()
         self._last_draw = -float("inf")
+        self._last_log = self._start
         isatty = getattr(self.stream, "isatty", None)
         self._live = bool(isatty and isatty())
 
@@ -78,20 +95,37 @@ class ProgressBar:
         self._maybe_draw()
 
     def _maybe_draw(self):
-        if not (self.enabled and self._live):
+        if not self.enabled:
             return
-        now = time.perf_counter()
+        now = self.clock()
+        if not self._live:
+            if now - self._last_log >= self.interval and self.done < self.total:
+                self._last_log = now
+                self.stream.write(self._log_line(now) + "\n")
+                self.stream.flush()
+            return
         if now - self._last_draw >= 1.0 / self.refresh or self.done >= self.total:
             self._last_draw = now
             self.stream.write("\r" + self._line())
             self.stream.flush()
+
+    def _log_line(self, now):
+        elapsed = now - self._start
+        rate = self.done / elapsed if elapsed > 0 else 0.0
+        left = self.total - self.done
+        eta = _format_seconds(left / rate) if rate > 0 else "unknown"
+        prefix = f"{self.label}: " if self.label else ""
+        return (
+            f"{prefix}{self.done}/{self.total} tasks done, "
+            f"{rate:.3g} tasks/s, eta {eta}"
+        )
 
     def _line(self):
         total = max(self.total, 1)
         fraction = min(self.done / total, 1.0)
         filled = int(round(fraction * self.width))
         bar = "#" * filled + "." * (self.width - filled)
-        elapsed = time.perf_counter() - self._start
+        elapsed = self.clock() - self._start
         if self.done >= self.total:
             timing = f"in {_format_seconds(elapsed)}"
         elif self.done:

@@ -3,221 +3,43 @@
 Every sweep is a set of independent tasks, one per (problem size, run): a
 task draws its problem from a seed derived from ``random_state`` and the
 task's coordinates, fits every algorithm on that same problem and returns
-plain numbers. Tasks are spread with :class:`joblib.Parallel` only, so the
-same sweep runs on any joblib backend (loky, threading, or a cluster through
-``joblib.parallel_config(backend="dask")``) with the same results. The sweeps
-return tidy rows (one dict per algorithm and problem) that the command line
-writes to CSV.
+plain numbers. Tasks are spread by :func:`~._engine.map_tasks` (joblib), so
+the same sweep runs on any joblib backend (loky, threading, or a cluster
+through ``joblib.parallel_config(backend="dask")``) with the same results,
+and can be recorded and resumed. The sweeps return tidy rows (one dict per
+algorithm and problem) that the command line writes to CSV.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import os
 import time
 import warnings
 from collections import defaultdict
 
 import numpy as np
-from joblib import Parallel, delayed
 from sklearn import config_context
-from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import lasso_path
 
-from .._core import top_k
 from .._sea import DEFAULT_MAX_ITER
 from ..datasets import make_compressed_sensing, make_spike_deconvolution
 from ..metrics import support_distance
+from ._algorithms import (  # noqa: F401 (names of this module before the registry)
+    ALGORITHM_LABELS,
+    ALGORITHMS,
+    LassoPathTopK,
+    algorithm_label,
+    algorithm_legend,
+    check_algorithms,
+    make_estimator,
+)
+from ._engine import map_tasks
 from ._progress import ProgressBar, track
+from ._results import read_results
+from ._seeding import task_seed
 
 #: Step of SEA-ELS in :func:`deconvolution` (see its ``warm_step``).
 DECONVOLUTION_WARM_STEP = 100.0
-
-#: The algorithms compared in the SEA paper's Figures 2 to 4, in legend order.
-#: "OMP" is scikit-learn's :class:`~sklearn.linear_model.OrthogonalMatchingPursuit`;
-#: the others are this package's estimators (see :func:`make_estimator`).
-ALGORITHMS = (
-    "SEA",
-    "SEA-ELS",
-    "ELS",
-    "OMPR",
-    "OMP",
-    "HTP",
-    "IHT",
-    "CoSaMP",
-    "Lasso",
-)
-
-
-#: Names of :data:`ALGORITHMS` as the tables and figures show them: they say
-#: which algorithm is scikit-learn's rather than this package's.
-ALGORITHM_LABELS = {"OMP": "OMP (scikit-learn)"}
-
-
-def algorithm_label(name):
-    """The label of an algorithm in legends (its name unless said otherwise)."""
-    return ALGORITHM_LABELS.get(name, name)
-
-
-def algorithm_legend(algorithms, *, warm_step=None):
-    """One line saying where the compared algorithms come from.
-
-    Examples
-    --------
-    >>> from sklearn_sea.experiments._sparse_recovery import algorithm_legend
-    >>> print(algorithm_legend(["SEA", "SEA-ELS", "OMP"], warm_step=100.0))
-    legend: OMP is scikit-learn's OrthogonalMatchingPursuit; SEA-ELS is SEA
-    started from ELS (step_size=100); the others are sklearn_sea's estimators.
-    """
-    parts = []
-    if "OMP" in algorithms:
-        parts.append("OMP is scikit-learn's OrthogonalMatchingPursuit")
-    if "SEA-ELS" in algorithms:
-        step = "auto" if warm_step in (None, "auto") else f"{warm_step:g}"
-        parts.append(f"SEA-ELS is SEA started from ELS (step_size={step})")
-    if any(name not in ("OMP", "SEA-ELS") for name in algorithms):
-        others = "the others" if parts else "all"
-        parts.append(f"{others} are sklearn_sea's estimators")
-    return "legend: " + "; ".join(parts) + "."
-
-
-class LassoPathTopK(BaseEstimator):
-    """Support of size k read off the Lasso regularisation path.
-
-    The path is computed on the design with unit-norm columns and no
-    intercept (:func:`sklearn.linear_model.lasso_path`, default grid of
-    alphas); the estimate keeps the k largest ``|coef|`` at the first alpha
-    whose solution has at least k nonzeros, or at the last alpha when none
-    has. This is how a k-sparse support is obtained from the Lasso in the
-    sparse-recovery comparisons.
-
-    Parameters
-    ----------
-    n_nonzero_coefs : int
-        Support size k.
-
-    Attributes
-    ----------
-    coef_ : ndarray of shape (n_features,)
-        The Lasso coefficients on the selected k indices, zero elsewhere, in
-        the scale of the input design.
-    alpha_ : float
-        The alpha of the path point used.
-    """
-
-    def __init__(self, n_nonzero_coefs):
-        self.n_nonzero_coefs = n_nonzero_coefs
-
-    def fit(self, X, y):
-        X = np.asarray(X, dtype=np.float64)
-        y = np.asarray(y, dtype=np.float64)
-        norms = np.linalg.norm(X, axis=0)
-        norms[norms == 0] = 1.0
-        X = X / norms
-        # lasso_path's default grid: 100 alphas from alpha_max down to
-        # 1e-3 alpha_max. It is walked in chunks, each warm-started from the
-        # last solution exactly as one call would, and left as soon as k
-        # nonzeros appear: the small alphas, the slowest ones, are rarely needed.
-        alpha_max = np.abs(X.T @ y).max() / X.shape[0]
-        grid = (
-            np.geomspace(alpha_max, 1e-3 * alpha_max, 100) if alpha_max > 0 else [1.0]
-        )
-        coef = None
-        for chunk in np.array_split(np.asarray(grid), min(10, len(grid))):
-            alphas, coefs, _ = lasso_path(X, y, alphas=chunk, coef_init=coef)
-            reached = np.flatnonzero(
-                np.count_nonzero(coefs, axis=0) >= self.n_nonzero_coefs
-            )
-            point = reached[0] if reached.size else len(alphas) - 1
-            coef = coefs[:, point]
-            if reached.size:
-                break
-        support = top_k(coef, self.n_nonzero_coefs)
-        self.coef_ = np.zeros(X.shape[1])
-        self.coef_[support] = coef[support] / norms[support]
-        self.alpha_ = float(alphas[point])
-        return self
-
-
-def make_estimator(
-    name, n_nonzero_coefs, *, sea_max_iter=DEFAULT_MAX_ITER, sea_els_step="auto"
-):
-    """The estimator behind an algorithm name of :data:`ALGORITHMS`.
-
-    Every estimator is used with its documented defaults and no intercept
-    (the problems have none); only SEA's iteration budget and the step of
-    SEA started from ELS are settings of the experiments. "OMP" is
-    scikit-learn's :class:`~sklearn.linear_model.OrthogonalMatchingPursuit`
-    (the comparison the SEA paper makes); on the experiments' unit-norm
-    designs it selects the same support as this package's
-    :class:`~sklearn_sea.OMPRegressor`.
-
-    Parameters
-    ----------
-    name : str
-        One of :data:`ALGORITHMS`.
-    n_nonzero_coefs : int
-        Support size k.
-    sea_max_iter : int, default=1000
-        ``max_iter`` of SEA (both from zero and initialised with ELS).
-    sea_els_step : "auto" or float, default="auto"
-        ``step_size`` of SEA initialised with ELS (with a zero start the step
-        does not change SEA's supports).
-
-    Returns
-    -------
-    estimator : estimator instance
-        Unfitted; exposes ``coef_`` after ``fit(X, y)``.
-    """
-    from sklearn.linear_model import OrthogonalMatchingPursuit
-
-    from .. import (
-        CoSaMPRegressor,
-        ELSRegressor,
-        HTPRegressor,
-        IHTRegressor,
-        OMPRRegressor,
-        SEARegressor,
-    )
-
-    k = n_nonzero_coefs
-    factories = {
-        "SEA": lambda: SEARegressor(k, max_iter=sea_max_iter, fit_intercept=False),
-        "SEA-ELS": lambda: SEARegressor(
-            k,
-            max_iter=sea_max_iter,
-            step_size=sea_els_step,
-            init=ELSRegressor(k, fit_intercept=False),
-            fit_intercept=False,
-        ),
-        "ELS": lambda: ELSRegressor(k, fit_intercept=False),
-        "OMPR": lambda: OMPRRegressor(k, fit_intercept=False),
-        "OMP": lambda: OrthogonalMatchingPursuit(
-            n_nonzero_coefs=k, fit_intercept=False
-        ),
-        "HTP": lambda: HTPRegressor(k, fit_intercept=False),
-        "IHT": lambda: IHTRegressor(k, fit_intercept=False),
-        "CoSaMP": lambda: CoSaMPRegressor(k, fit_intercept=False),
-        "Lasso": lambda: LassoPathTopK(k),
-    }
-    if name not in factories:
-        raise ValueError(
-            f"Unknown algorithm {name!r}; expected one of {', '.join(factories)}."
-        )
-    return factories[name]()
-
-
-def check_algorithms(algorithms):
-    """Validated tuple of algorithm names (None means all of :data:`ALGORITHMS`)."""
-    if algorithms is None:
-        return ALGORITHMS
-    algorithms = tuple(algorithms)
-    unknown = [name for name in algorithms if name not in ALGORITHMS]
-    if unknown or not algorithms:
-        raise ValueError(
-            f"algorithms must be a non-empty subset of {', '.join(ALGORITHMS)}; "
-            f"got {list(algorithms)}."
-        )
-    return algorithms
 
 
 def fit_algorithms(
@@ -258,16 +80,6 @@ def fit_algorithms(
     return {
         name: (np.ravel(fitted[name][0].coef_), fitted[name][1]) for name in algorithms
     }
-
-
-def task_seed(random_state, *keys):
-    """Seed of one task, from the sweep's seed and the task's coordinates.
-
-    Keying on the problem (not on its position in a grid) gives a point the
-    same problems whatever grid it belongs to.
-    """
-    sequence = np.random.SeedSequence([int(random_state), *map(int, keys)])
-    return int(sequence.generate_state(1)[0])
 
 
 def _score(coef_true, estimates):
@@ -409,7 +221,6 @@ def iter_phase_transition(
     grid = phase_grid(n_features, zetas, rhos)
     alive = {zeta: list(algorithms) for zeta, _, _ in grid}
     total = sum(len(ks) for _, _, ks in grid) * n_runs
-    parallel = Parallel(n_jobs=n_jobs, return_as="generator")
     with ProgressBar(total, "phase transition", enabled=progress) as bar:
         for level in range(max(len(ks) for _, _, ks in grid)):
             points = [
@@ -422,11 +233,13 @@ def iter_phase_transition(
                 for zeta, m, k in points
                 for run in range(n_runs)
             ]
-            results = parallel(
-                delayed(_phase_transition_task)(
-                    m, n_features, k, seed, alive[zeta], sea_max_iter
-                )
-                for zeta, m, k, run, seed in tasks
+            results = map_tasks(
+                _phase_transition_task,
+                [
+                    (m, n_features, k, seed, alive[zeta], sea_max_iter)
+                    for zeta, m, k, run, seed in tasks
+                ],
+                n_jobs=n_jobs,
             )
             successes = defaultdict(int)
             for (zeta, m, k, run, seed), scores in zip(
@@ -461,14 +274,22 @@ def iter_phase_transition(
                     bar.discard((len(ks) - level - 1) * n_runs)
 
 
+def _rows_of(rows):
+    """Rows themselves, or those of a results file (refused if incomplete)."""
+    if isinstance(rows, str | os.PathLike):
+        return read_results(rows)
+    return rows
+
+
 def success_rates(rows):
     """Success rate per algorithm and grid point of :func:`phase_transition` rows.
 
     Parameters
     ----------
-    rows : iterable of dict
+    rows : iterable of dict or path-like
         Rows of :func:`phase_transition`; any iterable (e.g.
-        :func:`iter_phase_transition`) is read once.
+        :func:`iter_phase_transition`) is read once. A path is read with
+        :func:`read_results`, which refuses the table of an unfinished run.
 
     Returns
     -------
@@ -487,6 +308,7 @@ def success_rates(rows):
     ...  for r in success_rates(rows)]
     [('SEA', 2, 1.0), ('SEA', 10, 0.0), ('OMP', 2, 1.0), ('OMP', 10, 0.0)]
     """
+    rows = _rows_of(rows)
     counts = defaultdict(lambda: [0, 0])
     order = {}
     for row in rows:
@@ -518,9 +340,10 @@ def transition_curves(rows, level=0.95):
 
     Parameters
     ----------
-    rows : iterable of dict
+    rows : iterable of dict or path-like
         Rows of :func:`phase_transition`, or the rates that
-        :func:`success_rates` computes from them.
+        :func:`success_rates` computes from them, or the path of a
+        complete results table (see :func:`read_results`).
     level : float, default=0.95
         Success rate defining the curve.
 
@@ -541,7 +364,7 @@ def transition_curves(rows, level=0.95):
     >>> transition_curves(rates, level=0.95)
     {'SEA': [(0.5, 0.2)], 'OMP': [(0.5, 0.0)]}
     """
-    rows = list(rows)
+    rows = list(_rows_of(rows))
     rates = rows if rows and "success_rate" in rows[0] else success_rates(rows)
     best = {}
     for rate in rates:
@@ -646,11 +469,13 @@ def deconvolution(
         for k in n_nonzero_coefs
         for run in range(n_runs)
     ]
-    results = Parallel(n_jobs=n_jobs, return_as="generator")(
-        delayed(_deconvolution_task)(
-            n_features, k, width, noise, seed, algorithms, sea_max_iter, warm_step
-        )
-        for k, run, seed in tasks
+    results = map_tasks(
+        _deconvolution_task,
+        [
+            (n_features, k, width, noise, seed, algorithms, sea_max_iter, warm_step)
+            for k, run, seed in tasks
+        ],
+        n_jobs=n_jobs,
     )
     rows = []
     with ProgressBar(len(tasks), "deconvolution", enabled=progress) as bar:
@@ -678,9 +503,10 @@ def mean_support_distance(rows):
 
     Parameters
     ----------
-    rows : iterable of dict
+    rows : iterable of dict or path-like
         Rows of :func:`deconvolution` (keys ``algorithm``,
-        ``n_nonzero_coefs``, ``support_distance`` and ``fit_time``).
+        ``n_nonzero_coefs``, ``support_distance`` and ``fit_time``), or the
+        path of a complete results table (see :func:`read_results`).
 
     Returns
     -------
@@ -704,7 +530,7 @@ def mean_support_distance(rows):
     """
     groups = defaultdict(list)
     order = {}
-    for row in rows:
+    for row in _rows_of(rows):
         order.setdefault(row["algorithm"], len(order))
         groups[row["algorithm"], row["n_nonzero_coefs"]].append(
             (row["support_distance"], row["fit_time"])

@@ -4,8 +4,9 @@ Every function returns a *tidy table*: a dict mapping column names to 1-D
 numpy arrays of equal length (one row per run, or per iteration), which
 ``pandas.DataFrame(table)`` or :func:`numpy.savetxt` consume directly.
 
-Runs are independent tasks dispatched with :class:`joblib.Parallel`. The seed
-of every task is derived from ``random_state`` and the task's coordinates
+Runs are independent tasks dispatched by :func:`~._engine.map_tasks`
+(joblib; recorded and resumable from the command line). The seed of every
+task is derived from ``random_state`` and the task's coordinates
 (patch size, sample size, run index) only, so the table does not depend on
 ``n_jobs`` or on the order in which tasks finish.
 """
@@ -15,27 +16,26 @@ of every task is derived from ``random_state`` and the task's coordinates
 from numbers import Integral, Real
 
 import numpy as np
-from joblib import Parallel, delayed
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from .._binary_network import BinaryHeavisideRegressor, _recurrence_stats
 from ..datasets._binary_teacher import INPUT_DISTRIBUTIONS, make_binary_teacher
+from ._engine import map_tasks
 from ._progress import ProgressBar, track
+from ._seeding import sweep_entropy, task_seeds
 
 #: Default grid of sample sizes, as exponents a in ``N = ceil(n ** a)``.
 #: It reaches past the ``n^2`` of the paper's sufficient condition.
 DEFAULT_EXPONENTS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.25)
 
 
-def _base_seed(random_state):
-    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+_base_seed = sweep_entropy
 
 
 def _task_seeds(base_seed, *key):
     """Two independent seeds (data, initial point) for the task ``key``."""
-    state = np.random.SeedSequence([base_seed, *key]).generate_state(2)
-    return int(state[0]), int(state[1])
+    data_seed, init_seed = task_seeds(base_seed, *key, n_seeds=2)
+    return data_seed, init_seed
 
 
 def _to_table(rows, columns):
@@ -43,7 +43,7 @@ def _to_table(rows, columns):
 
 
 def _recovery_run(
-    patch_size, n_samples, run, *, n_patches, data_params, estimator_params, base
+    patch_size, n_samples, run, n_patches, data_params, estimator_params, base
 ):
     data_seed, init_seed = _task_seeds(base, patch_size, n_samples, run)
     X, y, coef = make_binary_teacher(
@@ -170,17 +170,11 @@ def ste_sample_complexity(
         for m in _sample_grid(int(n), n_samples, exponents)
         for run in range(n_runs)
     ]
-    results = Parallel(n_jobs=n_jobs, verbose=verbose, return_as="generator")(
-        delayed(_recovery_run)(
-            n,
-            m,
-            run,
-            n_patches=n_patches,
-            data_params=data_params,
-            estimator_params=params,
-            base=base,
-        )
-        for n, m, run in tasks
+    results = map_tasks(
+        _recovery_run,
+        [(n, m, run, n_patches, data_params, params, base) for n, m, run in tasks],
+        n_jobs=n_jobs,
+        verbose=verbose,
     )
     with ProgressBar(len(tasks), "STE sample complexity", enabled=progress) as bar:
         rows = list(track(results, bar))
@@ -297,7 +291,7 @@ def ste_recovery_threshold(table, level=0.5):
 
 
 def _recurrence_run(
-    run, *, patch_size, n_patches, n_samples, noise, max_iter, estimator_params, base
+    run, patch_size, n_patches, n_samples, noise, max_iter, estimator_params, base
 ):
     data_seed, init_seed = _task_seeds(base, patch_size, n_samples, run)
     X, y, coef = make_binary_teacher(
@@ -399,18 +393,14 @@ def ste_recurrence(
     """
     params = dict(estimator_params or {})
     base = _base_seed(random_state)
-    results = Parallel(n_jobs=n_jobs, verbose=verbose, return_as="generator")(
-        delayed(_recurrence_run)(
-            run,
-            patch_size=patch_size,
-            n_patches=n_patches,
-            n_samples=n_samples,
-            noise=noise,
-            max_iter=max_iter,
-            estimator_params=params,
-            base=base,
-        )
-        for run in range(n_runs)
+    results = map_tasks(
+        _recurrence_run,
+        [
+            (run, patch_size, n_patches, n_samples, noise, max_iter, params, base)
+            for run in range(n_runs)
+        ],
+        n_jobs=n_jobs,
+        verbose=verbose,
     )
     with ProgressBar(n_runs, "STE recurrence", enabled=progress) as bar:
         results = list(track(results, bar))
