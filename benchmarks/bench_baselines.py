@@ -25,37 +25,30 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
 
-from sklearn_sea import (
-    CoSaMPRegressor,
-    ELSRegressor,
-    HTPRegressor,
-    IHTRegressor,
-    OMPRegressor,
-    OMPRRegressor,
-    SEARegressor,
-    SPRegressor,
-)
 from sklearn_sea.datasets import make_compressed_sensing
+from sklearn_sea.experiments._algorithms import make_estimator
 from sklearn_sea.metrics import support_distance
+
+#: Names in the table -> names of the algorithm registry that the experiments
+#: share (sklearn_sea.experiments._algorithms); "OMP" here is this package's.
+ESTIMATORS = {
+    "IHT": "IHT",
+    "HTP": "HTP",
+    "CoSaMP": "CoSaMP",
+    "SP": "SP",
+    "OMP": "OMPRegressor",
+    "OMPR": "OMPR",
+    "ELS": "ELS",
+    "SEA_0": "SEA",
+    "SEA_OMP": "SEA-OMP",
+    "SEA_ELS": "SEA-ELS",
+}
 
 
 def estimators(k, sea_max_iter):
-    common = dict(n_nonzero_coefs=k, fit_intercept=False)
     return {
-        "IHT": IHTRegressor(**common),
-        "HTP": HTPRegressor(**common),
-        "CoSaMP": CoSaMPRegressor(**common),
-        "SP": SPRegressor(**common),
-        "OMP": OMPRegressor(**common),
-        "OMPR": OMPRRegressor(**common),
-        "ELS": ELSRegressor(**common),
-        "SEA_0": SEARegressor(max_iter=sea_max_iter, **common),
-        "SEA_OMP": SEARegressor(
-            max_iter=sea_max_iter, init=OMPRegressor(**common), **common
-        ),
-        "SEA_ELS": SEARegressor(
-            max_iter=sea_max_iter, init=ELSRegressor(**common), **common
-        ),
+        label: make_estimator(name, k, sea_max_iter=sea_max_iter)
+        for label, name in ESTIMATORS.items()
     }
 
 

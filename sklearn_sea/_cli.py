@@ -53,7 +53,9 @@ def _add_common(parser, experiment):
         "--paper",
         action="store_true",
         help="the papers' sizes instead of the quick defaults: "
-        + ", ".join(f"{key}={value}" for key, value in paper.items() if quick[key] != value),
+        + ", ".join(
+            f"{key}={value}" for key, value in paper.items() if quick[key] != value
+        ),
     )
     parser.add_argument(
         "--runs",
@@ -107,11 +109,18 @@ def build_parser():
             "and of the STE paper (binary network). Each writes a CSV and a PNG."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     for experiment in EXPERIMENTS.values():
-        quick = ", ".join(f"{k}={v}" for k, v in experiment.quick.items() if v is not None)
-        for name, help_text in {**experiment.aliases, experiment.name: experiment.help}.items():
+        quick = ", ".join(
+            f"{k}={v}" for k, v in experiment.quick.items() if v is not None
+        )
+        for name, help_text in {
+            **experiment.aliases,
+            experiment.name: experiment.help,
+        }.items():
             sub = commands.add_parser(
                 name,
                 # argparse %-formats help strings (not descriptions).

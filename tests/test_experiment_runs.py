@@ -9,7 +9,6 @@ import csv
 import errno
 import json
 import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -335,7 +334,9 @@ def test_adding_an_experiment_is_adding_a_spec(tmp_path, capsys, monkeypatch):
 
     def run(settings, tables):
         squares = list(map_tasks(pow, [(i, 2) for i in range(settings["runs"])]))
-        return tables.write("squares", [{"i": i, "square": s} for i, s in enumerate(squares)])
+        return tables.write(
+            "squares", [{"i": i, "square": s} for i, s in enumerate(squares)]
+        )
 
     spec = _registry.Experiment(
         name="squares",
@@ -353,4 +354,9 @@ def test_adding_an_experiment_is_adding_a_spec(tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(_registry.EXPERIMENTS, "squares", spec)
     assert main(["squares", "--runs", "4", "--quiet", "--out", str(tmp_path)]) == 0
     assert "sum 14" in capsys.readouterr().out
-    assert [row["square"] for row in read_results(tmp_path / "squares.csv")] == [0, 1, 4, 9]
+    assert [row["square"] for row in read_results(tmp_path / "squares.csv")] == [
+        0,
+        1,
+        4,
+        9,
+    ]

@@ -16,6 +16,7 @@ Defaults are quick; the command line runs them at the papers' sizes.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from ._results import IncompleteResultsError, read_results
 from ._sparse_recovery import (
     ALGORITHMS,
     deconvolution,
@@ -25,7 +26,6 @@ from ._sparse_recovery import (
     success_rates,
     transition_curves,
 )
-from ._results import IncompleteResultsError, read_results
 from ._ste import ste_recovery_threshold, ste_recurrence, ste_sample_complexity
 
 # The command-line specs register themselves (the registry is their import).

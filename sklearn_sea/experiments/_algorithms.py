@@ -30,6 +30,12 @@ ALGORITHMS = (
 )
 
 
+#: The other names of the registry, outside the paper's comparison (the
+#: benchmarks use them): subspace pursuit, SEA started from this package's
+#: OMP, and that OMP itself (:class:`~sklearn_sea.OMPRegressor`).
+MORE_ALGORITHMS = ("SP", "SEA-OMP", "OMPRegressor")
+
+
 #: Names of :data:`ALGORITHMS` as the tables and figures show them: they say
 #: which algorithm is scikit-learn's rather than this package's.
 ALGORITHM_LABELS = {"OMP": "OMP (scikit-learn)"}
@@ -136,7 +142,7 @@ def make_estimator(
     Parameters
     ----------
     name : str
-        One of :data:`ALGORITHMS`.
+        One of :data:`ALGORITHMS` or :data:`MORE_ALGORITHMS`.
     n_nonzero_coefs : int
         Support size k.
     sea_max_iter : int, default=1000
@@ -157,8 +163,10 @@ def make_estimator(
         ELSRegressor,
         HTPRegressor,
         IHTRegressor,
+        OMPRegressor,
         OMPRRegressor,
         SEARegressor,
+        SPRegressor,
     )
 
     k = n_nonzero_coefs
@@ -180,6 +188,14 @@ def make_estimator(
         "IHT": lambda: IHTRegressor(k, fit_intercept=False),
         "CoSaMP": lambda: CoSaMPRegressor(k, fit_intercept=False),
         "Lasso": lambda: LassoPathTopK(k),
+        "SP": lambda: SPRegressor(k, fit_intercept=False),
+        "SEA-OMP": lambda: SEARegressor(
+            k,
+            max_iter=sea_max_iter,
+            init=OMPRegressor(k, fit_intercept=False),
+            fit_intercept=False,
+        ),
+        "OMPRegressor": lambda: OMPRegressor(k, fit_intercept=False),
     }
     if name not in factories:
         raise ValueError(

@@ -352,9 +352,7 @@ def run_experiment(
 
 
 def _compute(experiment, settings, run, mode, progress, command, say):
-    run.journal = Journal(
-        run.journal_path, resume=mode == "resume", on_append=run.tick
-    )
+    run.journal = Journal(run.journal_path, resume=mode == "resume", on_append=run.tick)
     if mode == "resume":
         say(f"resuming: {run.journal.n_recorded} tasks already done")
     tables = _Tables(run.out)

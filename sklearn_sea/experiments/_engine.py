@@ -70,7 +70,9 @@ def map_tasks(function, tasks, *, n_jobs=None, verbose=0):
     recorded = [
         journal.get(key) if journal is not None else (False, None) for key in keys
     ]
-    pending = [args for args, (found, _) in zip(tasks, recorded) if not found]
+    pending = [
+        args for args, (found, _) in zip(tasks, recorded, strict=True) if not found
+    ]
     results = Parallel(n_jobs=n_jobs, verbose=verbose, return_as="generator")(
         delayed(function)(*args) for args in pending
     )

@@ -10,8 +10,8 @@ signal handling and cluster support. Adding an experiment means adding a spec.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 #: Settings that change how a run is executed, never its rows: a run may be
 #: resumed with other values.

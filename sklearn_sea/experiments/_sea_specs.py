@@ -144,7 +144,9 @@ def _phase_summary(rates, settings):
         order = _ranked_curves(rates, level)
         lines.append(
             f"ranking (mean of the {100 * level:g}% curve): "
-            + " > ".join(f"{name} ({curve_area(curve):.3f})" for name, curve in order.items())
+            + " > ".join(
+                f"{name} ({curve_area(curve):.3f})" for name, curve in order.items()
+            )
         )
     return lines
 

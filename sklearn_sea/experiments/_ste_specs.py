@@ -109,8 +109,7 @@ def _sample_complexity_figures(outcome, settings):
     from ._plots import plot_ste_sample_complexity
 
     title = (
-        f"STE on {_network(settings['n_patches'])}, "
-        f"{settings['runs']} runs per point"
+        f"STE on {_network(settings['n_patches'])}, {settings['runs']} runs per point"
     )
     return [
         (
@@ -196,7 +195,9 @@ def _recurrence_summary(outcome, settings):
         f"{'run':<5}" + "".join(f"{key:>18}" for key in shown),
     ]
     for row in as_rows(summary):
-        lines.append(f"{row['run']:<5}" + "".join(f"{row[key]:>18.4g}" for key in shown))
+        lines.append(
+            f"{row['run']:<5}" + "".join(f"{row[key]:>18.4g}" for key in shown)
+        )
     return lines
 
 
