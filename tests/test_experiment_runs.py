@@ -51,7 +51,22 @@ STOP_AFTER = textwrap.dedent(
             os.kill(os.getpid(), signum)
 
     _journal.Journal.append = append_then_signal
-    sys.exit(main(sys.argv[3:]))
+    status = main(sys.argv[3:])
+    # The workers must be gone by the time the run returns (not minutes later).
+    if os.path.isdir("/proc"):
+        children = 0
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{pid}/stat") as stat:
+                    ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+                with open(f"/proc/{pid}/cmdline") as cmdline:
+                    command = cmdline.read()
+            except (OSError, IndexError, ValueError):
+                continue
+            # The resource trackers end with this process; workers must not wait.
+            children += ppid == os.getpid() and "resource_tracker" not in command
+        print(f"worker processes left: {children}")
+    sys.exit(status)
     """
 )
 
@@ -96,6 +111,8 @@ def test_an_interrupted_sweep_resumes_to_the_rows_of_an_uninterrupted_one(
     assert f"interrupted by {signame}: 5 of " in result.stderr
     assert "continue with: sklearn-sea phase-transition" in result.stderr
     assert "--resume" in result.stderr
+    if os.path.isdir("/proc"):
+        assert "worker processes left: 0" in result.stdout
     # Nothing under the final name; the partial table cannot be mistaken for it.
     assert not (stopped / "phase_transition.csv").exists()
     assert not (stopped / "phase_transition.png").exists()
@@ -278,6 +295,16 @@ def test_progress_lines_in_a_log_at_a_steady_interval():
         now[0] += 100.0
         bar.update()
     assert quiet.text == ""
+
+
+def test_scheduler_without_distributed_is_a_usage_error(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(SystemExit) as exc:
+        main([*DECONVOLUTION, "--scheduler", "tcp://127.0.0.1:8786"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --scheduler: needs dask.distributed" in err
+    assert 'pip install "sklearn-sea[distributed]"' in err
 
 
 def test_version(capsys):

@@ -13,6 +13,7 @@ interrupted sweep resumes with the rows of an uninterrupted one.
 
 import contextlib
 import contextvars
+import warnings
 
 from joblib import Parallel, delayed
 
@@ -79,11 +80,21 @@ def map_tasks(function, tasks, *, n_jobs=None, verbose=0):
     try:
         for key, (found, result) in zip(keys, recorded, strict=True):
             if not found:
-                result = next(results)
+                result = _without_cancel_warning(next, results)
                 if journal is not None:
                     journal.append(key, result)
             yield result
     finally:
         # Stopping early (an interrupt, an error downstream) cancels the
         # tasks not yet finished and ends joblib's workers.
-        results.close()
+        _without_cancel_warning(results.close)
+
+
+def _without_cancel_warning(function, *args):
+    # joblib warns when a stop cancels running tasks: here stopping is the
+    # point (Ctrl-C, SIGTERM), and the run says itself what it kept.
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message=".*tasks which were still being processed"
+        )
+        return function(*args)
