@@ -155,6 +155,11 @@ def main(argv=None):
     except RunError as exc:
         print(f"sklearn-sea: error: {exc}", file=sys.stderr)
         return exc.status
+    except KeyboardInterrupt:
+        # Outside the sweep (the driver handles it there): before the lock,
+        # or while the figures of a complete run are drawn.
+        print("sklearn-sea: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -234,6 +234,24 @@ def test_a_full_disk_is_one_line_and_the_run_resumes(tmp_path, capsys, monkeypat
     )
 
 
+def test_a_full_disk_while_drawing_keeps_the_complete_tables(
+    tmp_path, capsys, monkeypatch
+):
+    pytest.importorskip("matplotlib")
+    from sklearn_sea.experiments import _plots
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(_plots, "plot_deconvolution", full)
+    assert main([*DECONVOLUTION, "--n-jobs", "1", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "No space left on device" in err
+    assert "deconvolution.png" in err and "the tables are complete" in err
+    assert len(read_results(tmp_path / "deconvolution.csv")) == 8
+    assert not list(tmp_path.glob("*.part*"))
+
+
 def test_a_closed_stdout_ends_quietly_after_writing_the_files(tmp_path):
     pytest.importorskip("matplotlib")
     process = subprocess.Popen(

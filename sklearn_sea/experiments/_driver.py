@@ -271,6 +271,12 @@ def _figure(plot, args, kwargs, path, say):
     except ImportError as exc:
         say(f"figure skipped: {exc}")
         return None
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise RunError(
+            f"cannot write {path}: {exc.strerror or exc}; the tables are complete"
+        ) from None
     os.replace(partial, path)
     say(f"figure: {path}")
     return path
@@ -385,12 +391,20 @@ def _compute(experiment, settings, run, mode, progress, command, say):
         ) from None
     elapsed = time.perf_counter() - start
     run.journal.close()
-    run.save(
-        status="complete",
-        tables={path.name: tables.writers[name].n_rows for name, path in paths.items()},
-        finished=now(),
-        wall_time=round(elapsed, 3),
-    )
+    try:
+        run.save(
+            status="complete",
+            tables={
+                path.name: tables.writers[name].n_rows for name, path in paths.items()
+            },
+            finished=now(),
+            wall_time=round(elapsed, 3),
+        )
+    except OSError as exc:
+        raise RunError(
+            f"cannot write {run.manifest_path}: {exc.strerror}; {run.kept()} "
+            "(free space, then rerun with --resume)"
+        ) from None
     run.journal_path.unlink()
     for path in paths.values():
         say(f"results: {path}")
