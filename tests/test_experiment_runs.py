@@ -160,6 +160,8 @@ def test_resume_refuses_other_settings_and_says_which(tmp_path, capsys):
     assert main([*argv, "--restart"]) == 0
     assert main([*argv, "--resume"]) == 0
     assert "already complete" in capsys.readouterr().out
+    assert main([*argv, "--seed", "9", "--resume"]) == 2
+    assert "seed 9 (was 0)" in capsys.readouterr().err
 
 
 def test_resume_with_nothing_to_resume_is_refused(tmp_path, capsys):

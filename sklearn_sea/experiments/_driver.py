@@ -227,9 +227,7 @@ def _prepare(experiment, settings, run, resume, restart):
         and run.journal_path.exists()
     )
     if resume:
-        if previous is not None and previous.get("status") == "complete":
-            return "complete"
-        if not unfinished:
+        if previous is None or not (unfinished or previous.get("status") == "complete"):
             raise RunError(
                 f"nothing to resume: {run.out} holds no unfinished "
                 f"{experiment.name} run",
@@ -243,10 +241,12 @@ def _prepare(experiment, settings, run, resume, restart):
             )
         if difference:
             raise RunError(
-                "cannot resume with other settings than the interrupted run's: "
-                + ", ".join(difference),
+                f"cannot resume with other settings than the {experiment.name} "
+                f"run of {run.out}: " + ", ".join(difference),
                 status=2,
             )
+        if previous.get("status") == "complete":
+            return "complete"
         run.manifest["started"] = previous.get("started", run.manifest["started"])
         return "resume"
     if unfinished and not restart:
