@@ -91,7 +91,7 @@ def _add_common(parser, experiment):
         type=_scheduler,
         metavar="ADDRESS",
         help="run the tasks on the dask.distributed scheduler at ADDRESS "
-        "(e.g. tcp://10.0.0.1:8786; needs the distributed extra)",
+        "(e.g. tcp://SCHEDULER:8786; needs the distributed extra)",
     )
     parser.add_argument(
         "--quiet",
