@@ -168,25 +168,6 @@ def _phase_figures(rates, settings):
     ]
 
 
-PHASE_TRANSITION = register(
-    Experiment(
-        name="phase-transition",
-        title="phase transition",
-        help="exact support recovery over (m/n, k/m) and each algorithm's 95% "
-        "curve (SEA paper, Figure 2)",
-        quick=PHASE_QUICK,
-        paper=PHASE_PAPER,
-        add_options=_phase_options,
-        run=_phase_run,
-        summary=_phase_summary,
-        figures=_phase_figures,
-        tables=("phase_transition",),
-        n_tasks=_phase_n_tasks,
-        check=_phase_check,
-    )
-)
-
-
 # -- spike deconvolution ----------------------------------------------------
 
 DECONVOLUTION_QUICK = {
@@ -361,5 +342,24 @@ DECONVOLUTION = register(
             "demo": "the spike-deconvolution comparison, quick mode (same as "
             "`deconvolution`)"
         },
+    )
+)
+
+# The order of the registry is that of ``sklearn-sea --help``.
+PHASE_TRANSITION = register(
+    Experiment(
+        name="phase-transition",
+        title="phase transition",
+        help="exact support recovery over (m/n, k/m) and each algorithm's 95% "
+        "curve (SEA paper, Figure 2)",
+        quick=PHASE_QUICK,
+        paper=PHASE_PAPER,
+        add_options=_phase_options,
+        run=_phase_run,
+        summary=_phase_summary,
+        figures=_phase_figures,
+        tables=("phase_transition",),
+        n_tasks=_phase_n_tasks,
+        check=_phase_check,
     )
 )
