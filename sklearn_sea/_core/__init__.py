@@ -17,6 +17,7 @@ from ._design import (
     sparse_operator_design,
 )
 from ._least_squares import SupportLeastSquares, solve_normal_equations
+from ._loss_curve import LossCurve
 from ._newton import SupportDatafit
 from ._nonnegative import (
     NonnegativeSupportLeastSquares,
@@ -33,17 +34,20 @@ from ._preprocess import (
 )
 from ._preprocess_datafit import PreparedDatafit, prepare_datafit
 from ._result import SolverResult
+from ._support_set import SupportCounter
 from ._tolerances import exact_fit_tol, pivot_threshold
 from ._topk import support_key, top_k, top_k_rows
 
 __all__ = [
     "GRAM_MAX_BYTES",
     "GramDesign",
+    "LossCurve",
     "NonnegativeSupportLeastSquares",
     "OperatorDesign",
     "PreparedDatafit",
     "PreparedLeastSquares",
     "SolverResult",
+    "SupportCounter",
     "SupportDatafit",
     "SupportLeastSquares",
     "dense_operator_design",

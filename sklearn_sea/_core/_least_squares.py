@@ -2,11 +2,19 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from collections import OrderedDict
+
 import numpy as np
 from scipy.linalg import lstsq
 from scipy.linalg.lapack import get_lapack_funcs
 
+from ._support_set import SupportCounter
 from ._tolerances import pivot_threshold
+
+#: Bytes of per-support solutions a :class:`SupportLeastSquares` keeps for
+#: revisits (least recently used first out). Each entry is counted as its
+#: key and coefficients (``16 k`` bytes) plus 256 bytes of Python objects.
+SOLUTION_CACHE_BYTES = 8 * 2**20
 
 # LAPACK called directly: scipy's cho_factor/cho_solve wrappers validate and
 # copy their inputs, which costs more than the factorisation of the small
@@ -70,7 +78,10 @@ class SupportLeastSquares:
 
     The solution on each visited support is cached: SEA and the local-search
     baselines revisit supports, and a cache hit costs one dictionary lookup
-    instead of a ``k x k`` factorisation.
+    instead of a ``k x k`` factorisation. The cache holds at most
+    :data:`SOLUTION_CACHE_BYTES`, evicting the least recently used support
+    (a later revisit solves it again, with the same result); the count of
+    distinct supports stays exact (:class:`SupportCounter`).
 
     Parameters
     ----------
@@ -87,7 +98,9 @@ class SupportLeastSquares:
         self.Aty = Aty
         self.y_sq_norm = float(y_sq_norm)
         self.n_features = Aty.shape[0]
-        self._cache = {}
+        self._cache = OrderedDict()
+        self._cache_limit = None
+        self._supports = SupportCounter()
 
     @property
     def null_deviance(self):
@@ -101,12 +114,31 @@ class SupportLeastSquares:
     @property
     def n_solved(self):
         """Number of distinct supports solved so far."""
-        return len(self._cache)
+        return self._supports.count
+
+    def _lookup(self, key):
+        """The cached solution on the support of ``key``, or None."""
+        hit = self._cache.get(key)
+        if hit is not None:
+            self._cache.move_to_end(key)
+        return hit
+
+    def _remember(self, key, solution):
+        """Cache ``solution``, evicting the least recently used past the budget."""
+        if self._cache_limit is None:
+            k = len(key) // 8
+            self._cache_limit = max(SOLUTION_CACHE_BYTES // (16 * k + 256), 1)
+        self._supports.add(key)
+        cache = self._cache
+        cache[key] = solution
+        if len(cache) > self._cache_limit:
+            cache.popitem(last=False)
+        return solution
 
     def solve(self, support):
         """Least-squares coefficients on ``support`` and ``||A x - y||^2``."""
         key = support.tobytes()  # support_key, inlined on this hot path
-        hit = self._cache.get(key)
+        hit = self._lookup(key)
         if hit is not None:
             return hit
         rhs = self.Aty.take(support)
@@ -128,8 +160,7 @@ class SupportLeastSquares:
             coef_support = coef_support.astype(rhs.dtype, copy=False)
         # At the least-squares solution, ||A x - y||^2 = ||y||^2 - b_S . x_S.
         rss = max(self.y_sq_norm - float(rhs @ coef_support), 0.0)
-        self._cache[key] = (coef_support, rss)
-        return coef_support, rss
+        return self._remember(key, (coef_support, rss))
 
     def refit_gradient(self, support):
         """:meth:`solve` and :meth:`gradient` at the solution, in one call.
@@ -149,14 +180,14 @@ class SupportLeastSquares:
         # the gradient, and the fresh block is factored in place.
         rows = gram.take(support, axis=0)
         key = support.tobytes()
-        hit = self._cache.get(key)
+        hit = self._lookup(key)
         if hit is None:
             rhs = self.Aty.take(support)
             coef_support = _cholesky_solve(rows.take(support, axis=1), rhs, True)
             if coef_support is None:
                 coef_support = solve_normal_equations(rows.take(support, axis=1), rhs)
             rss = max(self.y_sq_norm - float(rhs @ coef_support), 0.0)
-            hit = self._cache[key] = (coef_support, rss)
+            hit = self._remember(key, (coef_support, rss))
         gradient = hit[0] @ rows
         gradient -= self.Aty
         return hit[0], hit[1], gradient

@@ -52,7 +52,7 @@ class NonnegativeSupportLeastSquares(SupportLeastSquares):
     def solve(self, support):
         """Nonnegative least-squares coefficients on ``support`` and ``||A x - y||^2``."""
         key = support.tobytes()
-        hit = self._cache.get(key)
+        hit = self._lookup(key)
         if hit is not None:
             return hit
         rhs = self.Aty.take(support)
@@ -60,8 +60,7 @@ class NonnegativeSupportLeastSquares(SupportLeastSquares):
         coef_support = solve_nonnegative_normal_equations(block, rhs)
         quad = float(coef_support @ np.asarray(block) @ coef_support)
         rss = max(self.y_sq_norm - 2.0 * float(rhs @ coef_support) + quad, 0.0)
-        self._cache[key] = (coef_support, rss)
-        return coef_support, rss
+        return self._remember(key, (coef_support, rss))
 
     def refit_gradient(self, support):
         """:meth:`solve` and the gradient ``A^T (A x - y)`` at its solution."""

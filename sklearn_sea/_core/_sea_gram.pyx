@@ -36,6 +36,12 @@ cdef extern from "_sea_gram_kernels.h" nogil:
 
 cdef double _EPS = np.finfo(np.float64).eps
 
+# The loss curve's first length; it doubles when full (never past max_iter),
+# so memory follows the iterations run, not max_iter.
+cdef Py_ssize_t _CURVE_INITIAL_LENGTH = 1024
+# Slots of the table of support digests before its first doubling.
+cdef Py_ssize_t _DIGESTS_INITIAL_SLOTS = 1024
+
 # Floating-point operations between two checks for Ctrl-C: about 10 ms of
 # work at the loop's usual rate, far below the 0.1 s a user notices, and
 # enough that the check itself costs nothing measurable.
@@ -191,6 +197,74 @@ cdef bint _cholesky_solve(const double[:, ::1] gram, const double[::1] aty,
     return True
 
 
+cdef inline unsigned long long _mix(unsigned long long z) noexcept nogil:
+    """A bijective 64-bit finaliser (SplitMix64's): every input bit reaches
+    every output bit."""
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL
+    return z ^ (z >> 31)
+
+
+cdef void _support_digest(const Py_ssize_t[::1] support, Py_ssize_t k,
+                          unsigned long long *high,
+                          unsigned long long *low) noexcept nogil:
+    """A 128-bit digest of a support: two chained 64-bit hashes, seeded apart.
+
+    Only the count of distinct supports uses it (two supports sharing a
+    digest would be counted once); see :func:`_insert_digest`.
+    """
+    cdef unsigned long long h = 0x9e3779b97f4a7c15ULL, l = 0x6a09e667f3bcc909ULL
+    cdef Py_ssize_t j
+    for j in range(k):
+        h = _mix(h ^ <unsigned long long>support[j])
+        l = _mix(l + 0x9e3779b97f4a7c15ULL * (<unsigned long long>support[j] + 1))
+    h = _mix(h ^ <unsigned long long>k)
+    if h == 0 and l == 0:  # zero marks an empty slot
+        l = 1
+    high[0] = h
+    low[0] = l
+
+
+cdef bint _insert_digest(unsigned long long[::1] table, unsigned long long high,
+                         unsigned long long low) noexcept nogil:
+    """Insert a digest into an open-addressing table of (high, low) pairs.
+
+    Returns True if it was absent. The table is at most half full (the
+    caller doubles it), so linear probing ends fast.
+    """
+    cdef Py_ssize_t mask = table.shape[0] // 2 - 1
+    cdef Py_ssize_t slot = <Py_ssize_t>(high & <unsigned long long>mask)
+    while True:
+        if table[2 * slot] == 0 and table[2 * slot + 1] == 0:
+            table[2 * slot] = high
+            table[2 * slot + 1] = low
+            return True
+        if table[2 * slot] == high and table[2 * slot + 1] == low:
+            return False
+        slot = (slot + 1) & mask
+
+
+def _doubled_table(unsigned long long[::1] table):
+    """The digests of ``table`` in a table of twice as many slots."""
+    bigger_arr = np.zeros(2 * table.shape[0], dtype=np.uint64)
+    cdef unsigned long long[::1] bigger = bigger_arr
+    cdef Py_ssize_t slot
+    for slot in range(table.shape[0] // 2):
+        if table[2 * slot] != 0 or table[2 * slot + 1] != 0:
+            _insert_digest(bigger, table[2 * slot], table[2 * slot + 1])
+    return bigger_arr
+
+
+def _grown_curve(curve, Py_ssize_t needed, Py_ssize_t max_iter):
+    """``curve`` with room for ``needed`` entries, doubled, at most max_iter."""
+    cdef Py_ssize_t length = curve.shape[0]
+    if needed <= length:
+        return curve
+    bigger = np.empty(min(max(2 * length, needed), max_iter))
+    bigger[:length] = curve
+    return bigger
+
+
 cdef Py_ssize_t _steady_iterations(const double[::1] exploration,
                                    const double[::1] move,
                                    const unsigned char[::1] inside,
@@ -240,7 +314,7 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
                   double y_sq_norm, Py_ssize_t k, Py_ssize_t max_iter,
                   double step_size, double tol, double[::1] exploration,
                   const Py_ssize_t[::1] first_support, fallback_solve,
-                  bint fast_forward=True):
+                  bint fast_forward=True, Py_ssize_t n_iter_no_change=0):
     """Run SEA in Gram mode; ``exploration`` is updated in place.
 
     Parameters
@@ -265,6 +339,14 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
     fast_forward : bool, default=True
         Skip the top-k selection on iterations that provably keep the
         support (the result is identical; False exists for tests).
+    n_iter_no_change : int, default=0
+        Stop once the best objective has not improved for this many
+        iterations; 0 never stops for that reason.
+
+    Memory does not grow with ``max_iter``: the loss curve doubles as the
+    iterations need it, and the distinct supports are counted through
+    16-byte digests (two seeded 64-bit hashes) in a table at most half
+    full: 32 bytes per support at most, whatever ``k``.
 
     Returns
     -------
@@ -276,7 +358,9 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
     cdef Py_ssize_t t = 0, i, j, best_iter = 0
     cdef Py_ssize_t key_bytes = k * sizeof(Py_ssize_t)
     cdef double rss = 0.0, best_rss = float("inf")
-    cdef Py_ssize_t n_same, repeat
+    cdef Py_ssize_t n_same, repeat, remaining, n_supports = 0
+    cdef Py_ssize_t patience = n_iter_no_change if n_iter_no_change > 0 else max_iter
+    cdef unsigned long long digest_high, digest_low
     cdef bint same, solved
     cdef double work = 0.0
 
@@ -298,9 +382,13 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
     cdef double[::1] best_coef = best_coef_arr
     cdef double[::1] move = np.zeros(n)
     cdef unsigned char[::1] inside = np.zeros(n, dtype=np.uint8)
-    loss_curve_arr = np.empty(max_iter)
+    if n_iter_no_change < 0:
+        raise ValueError(
+            f"sea_gram_loop: n_iter_no_change must be >= 0; got {n_iter_no_change}.")
+    loss_curve_arr = np.empty(min(max_iter, _CURVE_INITIAL_LENGTH))
     cdef double[::1] loss_curve = loss_curve_arr
-    seen = set()
+    digests_arr = np.zeros(2 * _DIGESTS_INITIAL_SLOTS, dtype=np.uint64)
+    cdef unsigned long long[::1] digests = digests_arr
 
     while t < max_iter:
         if work > _WORK_BETWEEN_SIGNAL_CHECKS:
@@ -315,13 +403,20 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
         if same:
             # Same support, same refit, same step; the next iterations may be
             # known to keep it too (the rule of the Python loop).
+            # A repeat never improves: the run stops where patience ends.
+            remaining = min(max_iter, best_iter + patience + 1) - t
             n_same = 1
             if fast_forward:
                 n_same += _steady_iterations(exploration, move, inside,
-                                             max_iter - t - 1)
+                                             remaining - 1)
+            if t + n_same > loss_curve.shape[0]:
+                loss_curve_arr = _grown_curve(loss_curve_arr, t + n_same, max_iter)
+                loss_curve = loss_curve_arr
             for i in range(t, t + n_same):
                 loss_curve[i] = 0.5 * rss
             t += n_same
+            if t - 1 - best_iter >= patience:
+                break
             if t < max_iter:  # the last exploration vector is never read
                 for repeat in range(n_same):
                     for i in range(n):
@@ -333,9 +428,14 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
             work += n
             continue
         else:
-            # A Python bytes key per new support: the distinct supports are
-            # counted exactly as the Python kernel's cache counts them.
-            seen.add((<char*>&support[0])[:key_bytes])
+            # The distinct supports are counted as the Python kernel counts
+            # them, through digests (32 bytes per support, whatever k).
+            _support_digest(support, k, &digest_high, &digest_low)
+            if _insert_digest(digests, digest_high, digest_low):
+                n_supports += 1
+                if 4 * n_supports > digests.shape[0]:  # over half full
+                    digests_arr = _doubled_table(digests)
+                    digests = digests_arr
             with nogil:
                 solved = _cholesky_solve(gram, aty, support, k, block, coef)
             if not solved:
@@ -367,17 +467,20 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
                     inside[support[j]] = 1
             # Top-k, factorisation and gradient of a new support.
             work += 3.0 * n + k * (k * k / 3.0 + 2.0 * k + 2.0 * n)
+        if t >= loss_curve.shape[0]:
+            loss_curve_arr = _grown_curve(loss_curve_arr, t + 1, max_iter)
+            loss_curve = loss_curve_arr
         loss_curve[t] = 0.5 * rss
         t += 1
         if rss < best_rss:
             best_rss, best_iter = rss, t - 1
             memcpy(&best_support[0], &support[0], key_bytes)
             memcpy(&best_coef[0], &coef[0], k * sizeof(double))
-        if tol > 0 and rss <= tol:
+        if (tol > 0 and rss <= tol) or t - 1 - best_iter >= patience:
             break
         if t < max_iter:  # the last exploration vector is never read
             for i in range(n):
                 exploration[i] -= move[i]
 
-    return (best_support_arr, best_coef_arr, t, best_iter, len(seen),
+    return (best_support_arr, best_coef_arr, t, best_iter, n_supports,
             loss_curve_arr[:t])
