@@ -23,6 +23,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import aslinearoperator
 
+from ._gram_columns import GramRows
+
 
 class GramDesign:
     """Design given by its Gram matrix ``G = A^T A``.
@@ -117,6 +119,10 @@ class OperatorDesign:
         dense columns (sparse ``X``).
     support_gram : callable, optional
         ``S -> A_S^T A_S``, likewise.
+    gram_rows : callable, optional
+        ``S -> G[S]`` (rows of ``A^T A``) or None, from a store of rows of
+        visited indices (:class:`~sklearn_sea._core._gram_columns.GramRows`);
+        SEA's least-squares iterations then cost ``O(n_features k)``.
     """
 
     def __init__(
@@ -129,6 +135,7 @@ class OperatorDesign:
         *,
         support_matvec=None,
         support_gram=None,
+        gram_rows=None,
     ):
         self.matvec = matvec
         self.rmatvec = rmatvec
@@ -137,6 +144,7 @@ class OperatorDesign:
         self.dtype = dtype
         self._support_matvec = support_matvec
         self._support_gram = support_gram
+        self._gram_rows = gram_rows
         self._column_cache = {}
         self._max_cached = max(
             COLUMN_CACHE_BYTES // max(self.n_samples * np.dtype(dtype).itemsize, 1), 1
@@ -166,6 +174,16 @@ class OperatorDesign:
         out.flags.writeable = False
         self._block_key, self._block = key, out
         return out
+
+    def gram_rows(self, support):
+        """``G[support]``, rows of ``A^T A`` kept for visited indices, or None.
+
+        None when the design keeps no rows (sparse ``X``, linear operators,
+        float32) or its budget is below ``len(support)`` rows.
+        """
+        if self._gram_rows is None:
+            return None
+        return self._gram_rows(support)
 
     def support_matvec(self, support, coef_support):
         """``A_S x_S``: the residual without its ``- y``."""
@@ -209,13 +227,20 @@ class OperatorDesign:
 
 
 def dense_operator_design(A):
-    """:class:`OperatorDesign` over a dense array, for memory-bound problems."""
+    """:class:`OperatorDesign` over a dense array, for memory-bound problems.
+
+    A float64 ``A`` keeps the Gram rows of the indices solvers visit
+    (:class:`~sklearn_sea._core._gram_columns.GramRows`, under
+    ``GRAM_ROWS_BYTES``).
+    """
+    rows = GramRows(A).rows if A.dtype == np.float64 else None
     return OperatorDesign(
         matvec=lambda v: A @ v,
         rmatvec=lambda r: A.T @ r,
         columns=lambda support: A[:, support],
         shape=A.shape,
         dtype=A.dtype,
+        gram_rows=rows,
     )
 
 

@@ -173,12 +173,18 @@ class SupportLeastSquares:
             ``A^T (A x - y)`` at the least-squares solution (a new array).
         """
         gram = getattr(self.design, "gram", None)
-        if gram is None or gram.dtype != np.float64:
+        if gram is not None and gram.dtype == np.float64:
+            rows = gram.take(support, axis=0)
+        else:
+            # Operator mode keeps the Gram rows of visited indices (dense
+            # float64 designs): the same computation without products by A.
+            rows_of = getattr(self.design, "gram_rows", None)
+            rows = None if rows_of is None else rows_of(support)
+        if rows is None:
             coef_support, rss = self.solve(support)
             return coef_support, rss, self.gradient(support, coef_support)
-        # Gram mode, SEA's hot path: the k rows of G serve both the block and
-        # the gradient, and the fresh block is factored in place.
-        rows = gram.take(support, axis=0)
+        # SEA's hot path: the k rows of G serve both the block and the
+        # gradient, and the fresh block is factored in place.
         key = support.tobytes()
         hit = self._lookup(key)
         if hit is None:
