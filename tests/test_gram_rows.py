@@ -28,7 +28,7 @@ def test_rows_are_those_of_the_gram_matrix():
         support = np.sort(rng.choice(50, 6, replace=False))
         np.testing.assert_allclose(store.rows(support), (A.T @ A)[support], atol=1e-12)
     # Each index costs one product, however often it is revisited.
-    assert store.n_products == len(store._slots) <= 50
+    assert store.n_products == store.n_kept <= 50
 
 
 def test_eviction_past_the_budget_keeps_the_rows_right():
@@ -39,7 +39,7 @@ def test_eviction_past_the_budget_keeps_the_rows_right():
     for _ in range(30):
         support = np.sort(rng.choice(40, 5, replace=False))
         np.testing.assert_allclose(store.rows(support), (A.T @ A)[support], atol=1e-12)
-        assert store._store.shape[0] <= 8 and len(store._slots) <= 8
+        assert store._store.shape[0] <= 8 and store.n_kept <= 8
     assert store.n_products > 40  # evicted rows were computed again
     assert store.rows(np.arange(9)) is None  # a support beyond the budget
 

@@ -14,8 +14,6 @@ rounding of the matrix product it is part of).
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from collections import OrderedDict
-
 import numpy as np
 
 #: Bytes of Gram rows a dense operator-mode design keeps (allocated as
@@ -27,6 +25,10 @@ _INITIAL_ROWS = 64
 
 class GramRows:
     """Least-recently-used store of rows ``A^T a_j`` of a dense float64 ``A``.
+
+    The bookkeeping is vectorised (an index-to-row table and a last-use
+    stamp per row) so that a lookup costs a few numpy calls, not a Python
+    loop over the support.
 
     Parameters
     ----------
@@ -41,9 +43,16 @@ class GramRows:
         budget = GRAM_ROWS_BYTES if budget is None else budget
         self.capacity = budget // max(n_features * A.dtype.itemsize, 1)
         self._store = np.empty((min(self.capacity, _INITIAL_ROWS), n_features))
-        self._slots = OrderedDict()  # index -> row of _store, oldest use first
-        self._free = list(range(self._store.shape[0]))[::-1]
+        self._row_of = np.full(n_features, -1, dtype=np.intp)
+        self._index_of = np.full(self._store.shape[0], -1, dtype=np.intp)
+        self._last_use = np.zeros(self._store.shape[0], dtype=np.int64)
+        self._clock = 0
         self.n_products = 0
+
+    @property
+    def n_kept(self):
+        """Number of indices whose row is kept."""
+        return int(np.count_nonzero(self._index_of >= 0))
 
     def rows(self, support):
         """``G[support]`` of shape ``(len(support), n_features)``, or None.
@@ -52,38 +61,51 @@ class GramRows:
         """
         if support.shape[0] > self.capacity:
             return None
-        slots = self._slots
-        indices = support.tolist()
-        missing = []
-        for j in indices:
-            if j in slots:
-                slots.move_to_end(j)
-            else:
-                missing.append(j)
-        if missing:
-            self._insert(missing)
-        return self._store[[slots[j] for j in indices]]
+        self._clock += 1
+        rows = self._row_of[support]
+        absent = rows < 0
+        if absent.any():
+            rows[absent] = self._insert(support, support[absent])
+        self._last_use[rows] = self._clock
+        return self._store.take(rows, axis=0)
 
-    def _insert(self, missing):
-        slots = self._slots
-        needed = len(missing) - len(self._free)
-        if needed > 0:
-            grow = min(
-                self.capacity, max(2 * self._store.shape[0], len(slots) + len(missing))
+    def _insert(self, support, missing):
+        free = np.flatnonzero(self._index_of < 0)
+        if free.shape[0] < missing.shape[0]:
+            self._grow(self._store.shape[0] - free.shape[0] + missing.shape[0])
+            free = np.flatnonzero(self._index_of < 0)
+        if free.shape[0] < missing.shape[0]:
+            # Evict the least recently used rows outside the current support.
+            self._last_use[self._row_of[support[self._row_of[support] >= 0]]] = (
+                self._clock
             )
-            if grow > self._store.shape[0]:
-                old = self._store.shape[0]
-                bigger = np.empty((grow, self._store.shape[1]))
-                bigger[:old] = self._store
-                self._store = bigger
-                self._free.extend(range(grow - 1, old - 1, -1))
-        while len(self._free) < len(missing):
-            # The current support's kept indices were just moved to the end.
-            _, slot = slots.popitem(last=False)
-            self._free.append(slot)
-        new = [self._free.pop() for _ in missing]
+            n_evict = missing.shape[0] - free.shape[0]
+            stamps = np.where(
+                self._index_of >= 0, self._last_use, np.iinfo(np.int64).max
+            )
+            oldest = np.argsort(stamps, kind="stable")[:n_evict]
+            self._row_of[self._index_of[oldest]] = -1
+            self._index_of[oldest] = -1
+            free = np.sort(np.concatenate([free, oldest]))
+        new = free[: missing.shape[0]]
         # One matrix product for all new indices: (A^T A_M)^T = A_M^T A.
         self._store[new] = self.A[:, missing].T @ self.A
-        self.n_products += len(missing)
-        for j, slot in zip(missing, new, strict=True):
-            slots[j] = slot
+        self._row_of[missing] = new
+        self._index_of[new] = missing
+        self.n_products += missing.shape[0]
+        return new
+
+    def _grow(self, needed):
+        old = self._store.shape[0]
+        length = min(self.capacity, max(2 * old, needed))
+        if length <= old:
+            return
+        bigger = np.empty((length, self._store.shape[1]))
+        bigger[:old] = self._store
+        self._store = bigger
+        self._index_of = np.concatenate(
+            [self._index_of, np.full(length - old, -1, dtype=np.intp)]
+        )
+        self._last_use = np.concatenate(
+            [self._last_use, np.zeros(length - old, dtype=np.int64)]
+        )
