@@ -10,6 +10,8 @@ The whole public API:
 - :class:`SEASelector` (SEA after any sparse estimator); :class:`SEARegressorCV`
   and :class:`SEARegressorIC` (k by cross-validation or by AIC/BIC), and
   :func:`sea_path` (the solutions for k = 1, 2, ...);
+- :class:`SEAClassifier`: k-sparse logistic regression (binary, and
+  multinomial with one support shared by all classes);
 - :class:`BinaryHeavisideRegressor`: a binary-weight Heaviside network trained
   with the straight-through estimator;
 - :mod:`sklearn_sea.datafits`: the losses SEA minimises (least squares,
@@ -37,6 +39,7 @@ from ._baselines import (
     SPRegressor,
 )
 from ._binary_network import BinaryHeavisideRegressor
+from ._classifier import SEAClassifier
 from ._cv import SEARegressorCV
 from ._information_criterion import SEARegressorIC
 from ._path import sea_path
@@ -59,6 +62,7 @@ __all__ = [
     "OMPRRegressor",
     "OMPRegressor",
     "SPRegressor",
+    "SEAClassifier",
     "SEARegressor",
     "SEARegressorCV",
     "SEARegressorIC",

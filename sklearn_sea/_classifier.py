@@ -1,0 +1,427 @@
+"""k-sparse logistic regression by SEA: binary, and multinomial on one shared support.
+
+The exploration variable is a matrix of shape ``(n_features, n_outputs)``
+(one column for the binary model, one per class for the multinomial one);
+a support is the k rows of largest Euclidean norm, so that the k features
+are those of every class. Each support is solved by
+:class:`~sklearn_sea._core._support_logistic.SupportLogistic` (Newton, warm
+started, cached), and the exploration matrix moves along the gradient of the
+penalised log-loss at that solution, as SEA's least-squares loop does.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from numbers import Integral, Real
+
+import numpy as np
+from scipy.special import expit, log_softmax, softmax
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model._base import LinearClassifierMixin
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    has_fit_parameter,
+    validate_data,
+)
+
+from ._base import resolve_n_nonzero_coefs
+from ._core import prepare_datafit, top_k
+from ._core._support_logistic import SupportLogistic
+from ._validation import check_2d
+from ._validation import named_errors as _named_errors
+from .datafits import Logistic
+
+#: Default number of SEA iterations of the classifier.
+DEFAULT_MAX_ITER = 300
+#: Curvature bounds of the log-loss in the linear predictor: 1/4 for the
+#: sigmoid, 1/2 for the softmax (the largest eigenvalue of
+#: ``diag(p) - p p^T``).
+_CURVATURE = {False: 0.25, True: 0.5}
+
+
+def _row_norms(exploration):
+    if exploration.shape[1] == 1:
+        return exploration[:, 0]
+    return np.einsum("ij,ij->i", exploration, exploration)
+
+
+def _sea_rows(problem, k, *, max_iter, step_size, exploration=None):
+    """SEA with a matrix exploration variable; supports are top-k rows by norm.
+
+    Parameters
+    ----------
+    problem : SupportLogistic
+        The support-restricted problem.
+    k : int
+        Support size.
+    max_iter : int
+        Supports evaluated at most.
+    step_size : float
+        Step of the exploration update.
+    exploration : ndarray of shape (n_features, n_outputs) or None
+        Warm start (normalised coefficients); None starts from
+        ``step_size * (-gradient)`` at the intercept-only model.
+
+    Returns
+    -------
+    coef : ndarray of shape (n_features, n_outputs)
+    intercept : ndarray of shape (n_outputs,)
+    info : dict
+        ``n_iter``, ``best_iter``, ``loss_curve``, ``n_supports_explored``.
+    """
+    if exploration is None or not np.any(exploration):
+        exploration = step_size * problem.Aty
+        support = top_k(_row_norms(exploration), k)
+    else:
+        exploration = np.array(exploration, dtype=np.float64)
+        norms = _row_norms(exploration)
+        active = np.flatnonzero(norms)
+        if active.shape[0] < k:
+            # Fewer rows than k in the warm start: the rest by the
+            # steepest-descent direction at the intercept-only model.
+            priority = np.abs(_row_norms(problem.Aty))
+            priority[active] = np.inf
+            norms = priority
+        support = top_k(norms, k)
+    loss_curve = np.empty(max_iter)
+    best = (np.inf, 0, support)
+    steps = {}
+    previous_key, move, value = None, None, np.inf
+    for t in range(max_iter):
+        if t > 0:
+            support = top_k(_row_norms(exploration), k)
+        key = support.tobytes()
+        if key != previous_key:
+            move = steps.get(key)
+            if move is None:
+                _, value, move = problem.refit_gradient(support)
+                move *= step_size
+                steps[key] = move
+            else:
+                _, value = problem.solve(support)
+            if value < best[0]:
+                best = (value, t, support)
+        # A repeated support repeats its refit and its step.
+        loss_curve[t] = value
+        exploration -= move
+        previous_key = key
+    best_value, best_iter, best_support = best
+    coef = np.zeros((problem.n_features, problem.n_outputs))
+    coef[best_support], _ = problem.solve(best_support)
+    info = {
+        "n_iter": max_iter,
+        "best_iter": best_iter,
+        "loss_curve": loss_curve,
+        "n_supports_explored": problem.n_solved,
+    }
+    return coef, problem.intercept(best_support), info
+
+
+class SEAClassifier(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
+    """Logistic regression with at most k features, fitted by SEA.
+
+    The Support Exploration Algorithm for the log-loss: an exploration
+    matrix (one column per class, a single column for two classes) selects
+    the k features whose rows have the largest norm, the L2-penalised
+    logistic model is fitted on them by Newton's method, and the exploration
+    matrix moves along the gradient of the objective at that model. The best
+    support seen in ``max_iter`` iterations is returned. With more than two
+    classes the model is multinomial and the k features are shared by all
+    classes: ``coef_`` has k nonzero columns.
+
+    Read more in the :ref:`User Guide <classification>`.
+
+    Parameters
+    ----------
+    n_nonzero_coefs : int, default=None
+        Number of features k. None means 10% of the features (at least
+        one). Values above ``n_features`` are clipped with a warning.
+    C : float, default=1.0
+        Inverse of the L2 regularisation strength, as in
+        :class:`~sklearn.linear_model.LogisticRegression`: the objective is
+        ``C * sum_i s_i log-loss_i + ||w||^2 / 2`` with ``s_i`` the sample
+        (times class) weights, on the coefficients in the scale of ``X``
+        (the intercept is not penalised). On a fixed support the model is
+        LogisticRegression's on those columns. The term keeps the
+        coefficients finite on separable data; a large ``C`` nearly removes
+        it.
+    max_iter : int, default=300
+        Number of supports evaluated (SEA iterations).
+    step_size : "auto" or float, default="auto"
+        Step of the exploration update, in units of the normalised problem.
+        "auto" is ``1 / (L ||A||_2^2)``, ``A`` the normalised weighted design
+        and ``L`` the curvature bound of the loss (1/4 binary, 1/2
+        multinomial). With ``init=None`` the result does not depend on it:
+        the start is scaled by the step too.
+    init : None, array-like or classifier, default=None
+        Initial exploration matrix: None starts from the gradient at the
+        intercept-only model; an array of coefficients in the scale of ``X``
+        (shape ``(n_features,)`` or ``coef_``'s shape); a classifier exposing
+        ``coef_`` (e.g. an L1-penalised LogisticRegression) is used as
+        fitted if fitted, else fitted on the same data. SEA then starts from
+        its support.
+    fit_intercept : bool, default=True
+        Fit one intercept per class (per model for two classes).
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplied with ``sample_weight``, as in
+        LogisticRegression.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels.
+    coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+        Coefficients, at most ``n_nonzero_coefs_`` nonzero columns.
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+        Intercepts.
+    n_nonzero_coefs_ : int
+        Support size used after defaulting and clipping.
+    n_iter_ : int
+        Number of iterations run.
+    best_iter_ : int
+        Iteration at which the returned support was found.
+    loss_curve_ : ndarray of shape (`n_iter_`,)
+        Penalised objective ``sum_i s_i log-loss_i + ||w||^2 / (2 C)`` on
+        the support of each iteration.
+    n_supports_explored_ : int
+        Number of distinct supports solved.
+    step_size_ : float
+        Step used, in units of the normalised problem.
+    init_estimator_ : estimator
+        The fitted initial classifier, when ``init`` is an estimator.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    SEARegressor : SEA for regression.
+    sklearn.linear_model.LogisticRegression : With ``penalty="l1"``, the
+        usual way to select features for a classifier.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sea import SEAClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((200, 30))
+    >>> y = (X[:, 3] - 2 * X[:, 7] + 0.3 * rng.standard_normal(200) > 0).astype(int)
+    >>> clf = SEAClassifier(n_nonzero_coefs=2, max_iter=50).fit(X, y)
+    >>> np.flatnonzero(clf.coef_[0])
+    array([3, 7])
+    >>> bool(clf.score(X, y) > 0.9)
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "n_nonzero_coefs": [Interval(Integral, 1, None, closed="left"), None],
+        "C": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "step_size": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
+        "init": ["array-like", None, HasMethods(["fit"])],
+        "fit_intercept": ["boolean"],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        n_nonzero_coefs=None,
+        *,
+        C=1.0,
+        max_iter=DEFAULT_MAX_ITER,
+        step_size="auto",
+        init=None,
+        fit_intercept=True,
+        class_weight=None,
+    ):
+        self.n_nonzero_coefs = n_nonzero_coefs
+        self.C = C
+        self.max_iter = max_iter
+        self.step_size = step_size
+        self.init = init
+        self.fit_intercept = fit_intercept
+        self.class_weight = class_weight
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the k-sparse logistic model with SEA.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; CSR or CSC input is never densified.
+        y : array-like of shape (n_samples,)
+            Class labels (integers or strings).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights; a weight of 2 counts a sample twice.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        X, y = self._validate_fit_data(X, y)
+        check_classification_targets(y)
+        self.classes_, encoded = np.unique(y, return_inverse=True)
+        n_classes = self.classes_.shape[0]
+        if n_classes < 2:
+            raise ValueError(
+                "SEAClassifier needs samples of at least 2 classes in the data; got "
+                f"only the class {self.classes_[0]!r}."
+            )
+        weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        class_weight = compute_class_weight(
+            self.class_weight, classes=self.classes_, y=y
+        )
+        weight = weight * class_weight[encoded]
+        if not weight.sum() > 0:
+            raise ValueError("sample_weight and class_weight give every sample 0.")
+        multinomial = n_classes > 2
+        if multinomial:
+            Y = np.zeros((X.shape[0], n_classes))
+            Y[np.arange(X.shape[0]), encoded] = 1.0
+        else:
+            Y = encoded[:, None].astype(np.float64)
+        prepared = prepare_datafit(X, Y, weight, self.fit_intercept, Logistic())
+        scale = prepared.x_scale
+        if prepared.folding is not None:
+            scale = scale[prepared.folding.representatives]
+        # LogisticRegression's ||w||^2 / (2 C), in normalised coordinates
+        # x_j = w_j scale_j, for the loss without the factor C.
+        penalty = 1.0 / (self.C * scale**2)
+        problem = SupportLogistic(
+            prepared.design,
+            Y,
+            prepared.weight,
+            penalty,
+            self.fit_intercept,
+            multinomial,
+        )
+        k = resolve_n_nonzero_coefs(self.n_nonzero_coefs, X.shape[1])
+        k = min(k, prepared.n_features)
+        exploration = self._initial_exploration(X, y, sample_weight, prepared, Y)
+        warm = exploration is not None and np.any(exploration)
+        if self.step_size != "auto":
+            step = float(self.step_size)
+        elif warm:
+            norm2 = prepared.spectral_norm2() * _CURVATURE[multinomial]
+            step = 1.0 / norm2 if norm2 > 0 else 1.0
+        else:
+            # A zero start: the supports do not depend on the step.
+            step = 1.0
+        self.step_size_ = step
+        coef, intercept, info = _sea_rows(
+            problem, k, max_iter=self.max_iter, step_size=step, exploration=exploration
+        )
+        coef, intercept = prepared.to_original(coef.T, intercept)
+        self.coef_ = coef
+        self.intercept_ = intercept if self.fit_intercept else np.zeros_like(intercept)
+        self.n_nonzero_coefs_ = k
+        self.n_iter_ = info["n_iter"]
+        self.best_iter_ = info["best_iter"]
+        self.loss_curve_ = info["loss_curve"]
+        self.n_supports_explored_ = info["n_supports_explored"]
+        return self
+
+    def _validate_fit_data(self, X, y):
+        if y is None:
+            raise ValueError(
+                "SEAClassifier requires y to be passed, but the target y is None."
+            )
+        check_2d("X", X)
+        return _named_errors(
+            "X",
+            lambda: validate_data(
+                self,
+                X,
+                y,
+                accept_sparse=["csr", "csc"],
+                dtype=[np.float64, np.float32],
+                y_numeric=False,
+            ),
+        )
+
+    def _initial_exploration(self, X, y, sample_weight, prepared, Y):
+        """The warm start in normalised coordinates, shape (n_features, n_outputs)."""
+        if self.init is None:
+            return None
+        if hasattr(self.init, "fit"):
+            try:
+                check_is_fitted(self.init)
+                estimator = self.init
+            except NotFittedError:
+                estimator = clone(self.init)
+                fit_params = {}
+                if sample_weight is not None and has_fit_parameter(
+                    estimator, "sample_weight"
+                ):
+                    fit_params["sample_weight"] = sample_weight
+                estimator.fit(X, y, **fit_params)
+            if not hasattr(estimator, "coef_"):
+                raise ValueError(
+                    f"init={type(self.init).__name__} exposes no coef_ after "
+                    "fitting; pass a classifier with a coef_ attribute or an array."
+                )
+            self.init_estimator_ = estimator
+            coef = np.asarray(estimator.coef_, dtype=np.float64)
+        else:
+            coef = np.asarray(self.init, dtype=np.float64)
+        n_features, n_outputs = X.shape[1], Y.shape[1]
+        coef = coef.reshape(-1, n_features) if coef.ndim > 1 else coef[None, :]
+        if coef.shape[1] != n_features or coef.shape[0] not in (1, n_outputs):
+            raise ValueError(
+                f"init has coefficients of shape {coef.shape}; expected "
+                f"(n_features,) = ({n_features},) or ({n_outputs}, {n_features})."
+            )
+        if not np.all(np.isfinite(coef)):
+            raise ValueError("init contains NaN or infinity.")
+        coef = np.broadcast_to(coef, (n_outputs, n_features))
+        return np.column_stack(
+            [prepared.to_normalized(coef[c], 0) for c in range(n_outputs)]
+        )
+
+    def predict_proba(self, X):
+        """Class probabilities (softmax of the decision function).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities in the order of ``classes_``.
+        """
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            p = expit(scores)
+            return np.column_stack((1 - p, p))
+        return softmax(scores, axis=1)
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`, computed without underflow.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            scores = np.column_stack((np.zeros_like(scores), scores))
+        return log_softmax(scores, axis=1)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
