@@ -138,8 +138,8 @@ class SEAClassifier(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     n_nonzero_coefs : int, default=None
-        Number of features k. None means 10% of the features (at least
-        one). Values above ``n_features`` are clipped with a warning.
+        Number of features k. None means ``ceil(sqrt(n_features))``. Values
+        above ``n_features`` are clipped with a warning.
     C : float, default=1.0
         Inverse of the L2 regularisation strength, as in
         :class:`~sklearn.linear_model.LogisticRegression`: the objective is
@@ -271,10 +271,12 @@ class SEAClassifier(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         n_classes = self.classes_.shape[0]
         if n_classes < 2:
             raise ValueError(
-                "SEAClassifier needs samples of at least 2 classes in the data; got "
-                f"only the class {self.classes_[0]!r}."
+                "SEAClassifier needs samples of at least 2 classes in the data "
+                f"(one class only: {self.classes_[0]!r})."
             )
-        weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True
+        )
         class_weight = compute_class_weight(
             self.class_weight, classes=self.classes_, y=y
         )
@@ -302,7 +304,10 @@ class SEAClassifier(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
             self.fit_intercept,
             multinomial,
         )
-        k = resolve_n_nonzero_coefs(self.n_nonzero_coefs, X.shape[1])
+        if self.n_nonzero_coefs is None:
+            k = int(np.ceil(np.sqrt(X.shape[1])))
+        else:
+            k = resolve_n_nonzero_coefs(self.n_nonzero_coefs, X.shape[1])
         k = min(k, prepared.n_features)
         exploration = self._initial_exploration(X, y, sample_weight, prepared, Y)
         warm = exploration is not None and np.any(exploration)

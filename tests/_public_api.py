@@ -6,7 +6,7 @@ the reliability and property tests as soon as it is exported.
 
 import inspect
 
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import Lasso
 
 import sklearn_sea
@@ -16,6 +16,11 @@ from sklearn_sea._base import BaseKSparseRegressor
 def public_estimator_classes():
     classes = (getattr(sklearn_sea, name) for name in sklearn_sea.__all__)
     return [c for c in classes if inspect.isclass(c) and issubclass(c, BaseEstimator)]
+
+
+def public_regressor_classes():
+    """The public estimators fitted on a continuous target (no classifiers)."""
+    return [c for c in public_estimator_classes() if not issubclass(c, ClassifierMixin)]
 
 
 def k_sparse_classes():

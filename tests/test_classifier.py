@@ -118,3 +118,21 @@ def test_bad_input_names_the_parameter():
         SEAClassifier(3, init=np.ones(4)).fit(X, y)
     with pytest.raises(ValueError, match="2 classes"):
         SEAClassifier(3).fit(X, np.zeros(len(y)))
+
+
+def test_without_intercept_matches_logistic_regression():
+    X, y = _binary(seed=7)
+    clf = SEAClassifier(3, max_iter=30, fit_intercept=False).fit(X, y)
+    support = np.flatnonzero(clf.coef_[0])
+    reference = LogisticRegression(fit_intercept=False, solver="newton-cg", tol=1e-12)
+    reference.fit(X[:, support], y)
+    np.testing.assert_allclose(clf.coef_[0, support], reference.coef_[0], atol=1e-6)
+    np.testing.assert_array_equal(clf.intercept_, [0.0])
+
+
+def test_bad_sample_weight_is_refused():
+    X, y = _binary()
+    with pytest.raises(ValueError, match="[Nn]egative"):
+        SEAClassifier(3).fit(X, y, sample_weight=-np.ones(len(y)))
+    with pytest.raises(ValueError, match="sample_weight"):
+        SEAClassifier(3).fit(X, y, sample_weight=np.zeros(len(y)))

@@ -14,6 +14,7 @@ from sklearn_sea import (
     CoSaMPRegressor,
     HTPRegressor,
     IHTRegressor,
+    SEAClassifier,
     SEARegressor,
     SEARegressorCV,
     SEARegressorIC,
@@ -43,6 +44,7 @@ VARIANTS = [
     # accepts sample_weight, which OrthogonalMatchingPursuit does not.
     SEASelector(ElasticNet(alpha=0.01), n_nonzero_coefs=2, max_iter=50),
     SEASelector(SEARegressor(2, max_iter=20), max_iter=50),
+    SEAClassifier(3, C=10.0, max_iter=30),
     BinaryHeavisideRegressor(
         surrogate="clipped_relu", learning_rate="constant", max_iter=20
     ),
