@@ -134,5 +134,5 @@ def test_bad_sample_weight_is_refused():
     X, y = _binary()
     with pytest.raises(ValueError, match="[Nn]egative"):
         SEAClassifier(3).fit(X, y, sample_weight=-np.ones(len(y)))
-    with pytest.raises(ValueError, match="sample_weight"):
+    with pytest.raises(ValueError, match="[Ss]ample.weight"):
         SEAClassifier(3).fit(X, y, sample_weight=np.zeros(len(y)))
