@@ -105,7 +105,9 @@ def main():
             if key.endswith("_coef"):
                 old_s = [np.flatnonzero(c) for c in np.atleast_2d(old.T)]
                 new_s = [np.flatnonzero(c) for c in np.atleast_2d(new.T)]
-                same = all(np.array_equal(a, b) for a, b in zip(old_s, new_s, strict=False))
+                same = all(
+                    np.array_equal(a, b) for a, b in zip(old_s, new_s, strict=False)
+                )
                 supports_same += same
                 coefs_same += np.array_equal(old, new)
                 if not same:
