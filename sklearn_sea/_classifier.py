@@ -31,6 +31,7 @@ from sklearn.utils.validation import (
 from ._base import resolve_n_nonzero_coefs
 from ._core import prepare_datafit, top_k
 from ._core._support_logistic import SupportLogistic
+from ._sea import check_init_coef
 from ._validation import check_2d
 from ._validation import named_errors as _named_errors
 from .datafits import Logistic
@@ -376,16 +377,8 @@ class SEAClassifier(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
             coef = np.asarray(estimator.coef_, dtype=np.float64)
         else:
             coef = np.asarray(self.init, dtype=np.float64)
-        n_features, n_outputs = X.shape[1], Y.shape[1]
-        coef = coef.reshape(-1, n_features) if coef.ndim > 1 else coef[None, :]
-        if coef.shape[1] != n_features or coef.shape[0] not in (1, n_outputs):
-            raise ValueError(
-                f"init has coefficients of shape {coef.shape}; expected "
-                f"(n_features,) = ({n_features},) or ({n_outputs}, {n_features})."
-            )
-        if not np.all(np.isfinite(coef)):
-            raise ValueError("init contains NaN or infinity.")
-        coef = np.broadcast_to(coef, (n_outputs, n_features))
+        n_outputs = Y.shape[1]
+        coef = check_init_coef(coef, X.shape[1], n_outputs)
         return np.column_stack(
             [prepared.to_normalized(coef[c], 0) for c in range(n_outputs)]
         )

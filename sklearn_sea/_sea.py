@@ -577,6 +577,23 @@ def sea(
     return (coef, n_iter) if return_n_iter else coef
 
 
+def check_init_coef(coef, n_features, n_outputs):
+    """Warm-start coefficients as an array of shape (n_outputs, n_features).
+
+    One row is shared by every output; NaN, infinity and other shapes are
+    refused, naming ``init``.
+    """
+    coef = coef.reshape(-1, n_features) if coef.ndim > 1 else coef[None, :]
+    if coef.shape[1] != n_features or coef.shape[0] not in (1, n_outputs):
+        raise ValueError(
+            f"init has shape {coef.shape}; expected (n_features,) = "
+            f"({n_features},) or ({n_outputs}, {n_features})."
+        )
+    if not np.all(np.isfinite(coef)):
+        raise ValueError("init contains NaN or infinity.")
+    return np.broadcast_to(coef, (n_outputs, n_features))
+
+
 class SEARegressor(BaseKSparseRegressor):
     """Linear model with at most k nonzero coefficients, fitted by SEA.
 
@@ -790,16 +807,7 @@ class SEARegressor(BaseKSparseRegressor):
             coef = self._fitted_init_coef(X, y, sample_weight)
         else:
             coef = np.asarray(self.init, dtype=np.float64)
-        n_features = X.shape[1]
-        coef = coef.reshape(-1, n_features) if coef.ndim > 1 else coef[None, :]
-        if coef.shape[1] != n_features or coef.shape[0] not in (1, prepared.n_targets):
-            raise ValueError(
-                f"init has shape {np.shape(coef)}; expected (n_features,) = "
-                f"({n_features},) or (n_targets, n_features)."
-            )
-        if not np.all(np.isfinite(coef)):
-            raise ValueError("init contains NaN or infinity.")
-        coef = np.broadcast_to(coef, (prepared.n_targets, n_features))
+        coef = check_init_coef(coef, X.shape[1], prepared.n_targets)
         return [prepared.to_normalized(coef[t], t) for t in range(prepared.n_targets)]
 
     def fit(self, X, y, sample_weight=None):
