@@ -410,7 +410,7 @@ def test_deconvolution_sea_els_uses_the_warm_step():
     from sklearn_sea.metrics import support_distance
 
     assert make_estimator("SEA-ELS", 3).step_size == "auto"  # phase transition
-    assert make_estimator("SEA-ELS", 3, sea_els_step=7.0).step_size == 7.0
+    assert make_estimator("SEA-ELS", 3, sea_warm_step=7.0).step_size == 7.0
     kwargs = dict(n_features=150, n_nonzero_coefs=[12], n_runs=3, sea_max_iter=100)
     default = deconvolution(algorithms=["SEA-ELS", "ELS"], **kwargs)
     explicit = deconvolution(

@@ -14,12 +14,14 @@ from sklearn.linear_model import lasso_path
 from .._core import top_k
 from .._sea import DEFAULT_MAX_ITER
 
-#: The algorithms compared in the SEA paper's Figures 2 to 4, in legend order.
-#: "OMP" is scikit-learn's :class:`~sklearn.linear_model.OrthogonalMatchingPursuit`;
+#: The algorithms compared in the SEA paper's Figures 2 to 4, in legend order,
+#: and SEA started from OMP, a warm start the paper discusses. "OMP" is
+#: scikit-learn's :class:`~sklearn.linear_model.OrthogonalMatchingPursuit`;
 #: the others are this package's estimators (see :func:`make_estimator`).
 ALGORITHMS = (
     "SEA",
     "SEA-ELS",
+    "SEA-OMP",
     "ELS",
     "OMPR",
     "OMP",
@@ -31,14 +33,19 @@ ALGORITHMS = (
 
 
 #: The other names of the registry, outside the paper's comparison (the
-#: benchmarks use them): subspace pursuit, SEA started from this package's
-#: OMP, and that OMP itself (:class:`~sklearn_sea.OMPRegressor`).
-MORE_ALGORITHMS = ("SP", "SEA-OMP", "OMPRegressor")
+#: benchmarks use them): subspace pursuit and this package's OMP
+#: (:class:`~sklearn_sea.OMPRegressor`).
+MORE_ALGORITHMS = ("SP", "OMPRegressor")
 
 
 #: Names of :data:`ALGORITHMS` as the tables and figures show them: they say
 #: which algorithm is scikit-learn's rather than this package's.
 ALGORITHM_LABELS = {"OMP": "OMP (scikit-learn)"}
+
+
+#: SEA started from another algorithm's solution: its name and that algorithm.
+#: Both use the experiments' one warm-start step (``sea_warm_step``).
+WARM_STARTS = {"SEA-ELS": "ELS", "SEA-OMP": "OMP"}
 
 
 def algorithm_label(name):
@@ -52,17 +59,23 @@ def algorithm_legend(algorithms, *, warm_step=None):
     Examples
     --------
     >>> from sklearn_sea.experiments._sparse_recovery import algorithm_legend
-    >>> print(algorithm_legend(["SEA", "SEA-ELS", "OMP"], warm_step=100.0))
-    legend: OMP is scikit-learn's OrthogonalMatchingPursuit; SEA-ELS is SEA
-    started from ELS (step_size=100); the others are sklearn_sea's estimators.
+    >>> print(algorithm_legend(["SEA", "SEA-ELS", "SEA-OMP", "OMP"], warm_step=100.0))
+    legend: OMP is scikit-learn's OrthogonalMatchingPursuit; SEA-ELS and SEA-OMP
+    are SEA started from ELS and from OMP (step_size=100); the others are
+    sklearn_sea's estimators.
     """
     parts = []
     if "OMP" in algorithms:
         parts.append("OMP is scikit-learn's OrthogonalMatchingPursuit")
-    if "SEA-ELS" in algorithms:
+    warm = [name for name in WARM_STARTS if name in algorithms]
+    if warm:
         step = "auto" if warm_step in (None, "auto") else f"{warm_step:g}"
-        parts.append(f"SEA-ELS is SEA started from ELS (step_size={step})")
-    if any(name not in ("OMP", "SEA-ELS") for name in algorithms):
+        starts = " and from ".join(WARM_STARTS[name] for name in warm)
+        verb = "is" if len(warm) == 1 else "are"
+        parts.append(
+            f"{' and '.join(warm)} {verb} SEA started from {starts} (step_size={step})"
+        )
+    if any(name not in ("OMP", *WARM_STARTS) for name in algorithms):
         others = "the others" if parts else "all"
         parts.append(f"{others} are sklearn_sea's estimators")
     return "legend: " + "; ".join(parts) + "."
@@ -127,13 +140,13 @@ class LassoPathTopK(BaseEstimator):
 
 
 def make_estimator(
-    name, n_nonzero_coefs, *, sea_max_iter=DEFAULT_MAX_ITER, sea_els_step="auto"
+    name, n_nonzero_coefs, *, sea_max_iter=DEFAULT_MAX_ITER, sea_warm_step="auto"
 ):
     """The estimator behind an algorithm name of :data:`ALGORITHMS`.
 
     Every estimator is used with its documented defaults and no intercept
     (the problems have none); only SEA's iteration budget and the step of
-    SEA started from ELS are settings of the experiments. "OMP" is
+    SEA started from another solution are settings of the experiments. "OMP" is
     scikit-learn's :class:`~sklearn.linear_model.OrthogonalMatchingPursuit`
     (the comparison the SEA paper makes); on the experiments' unit-norm
     designs it selects the same support as this package's
@@ -146,10 +159,11 @@ def make_estimator(
     n_nonzero_coefs : int
         Support size k.
     sea_max_iter : int, default=1000
-        ``max_iter`` of SEA (both from zero and initialised with ELS).
-    sea_els_step : "auto" or float, default="auto"
-        ``step_size`` of SEA initialised with ELS (with a zero start the step
-        does not change SEA's supports).
+        ``max_iter`` of SEA (from zero and from a warm start).
+    sea_warm_step : "auto" or float, default="auto"
+        ``step_size`` of SEA started from ELS or from OMP (this package's
+        :class:`~sklearn_sea.OMPRegressor`); with a zero start the step does
+        not change SEA's supports.
 
     Returns
     -------
@@ -175,7 +189,7 @@ def make_estimator(
         "SEA-ELS": lambda: SEARegressor(
             k,
             max_iter=sea_max_iter,
-            step_size=sea_els_step,
+            step_size=sea_warm_step,
             init=ELSRegressor(k, fit_intercept=False),
             fit_intercept=False,
         ),
@@ -192,6 +206,7 @@ def make_estimator(
         "SEA-OMP": lambda: SEARegressor(
             k,
             max_iter=sea_max_iter,
+            step_size=sea_warm_step,
             init=OMPRegressor(k, fit_intercept=False),
             fit_intercept=False,
         ),

@@ -38,16 +38,16 @@ from ._progress import ProgressBar, track
 from ._results import read_results
 from ._seeding import task_seed
 
-#: Step of SEA-ELS in :func:`deconvolution` (see its ``warm_step``).
+#: Step of SEA-ELS and SEA-OMP in :func:`deconvolution` (see its ``warm_step``).
 DECONVOLUTION_WARM_STEP = 100.0
 
 
 def fit_algorithms(
-    X, y, n_nonzero_coefs, algorithms, *, sea_max_iter, sea_els_step="auto"
+    X, y, n_nonzero_coefs, algorithms, *, sea_max_iter, sea_warm_step="auto"
 ):
     """Fit each algorithm on ``(X, y)``; return ``{name: (coef, seconds)}``.
 
-    ``sea_max_iter`` and ``sea_els_step`` are those of :func:`make_estimator`.
+    ``sea_max_iter`` and ``sea_warm_step`` are those of :func:`make_estimator`.
     When ELS is run as well, SEA-ELS starts from that fitted ELS instead of
     fitting it again (the result is the same); its time includes ELS's. The
     dict follows the order of ``algorithms``.
@@ -68,7 +68,7 @@ def fit_algorithms(
                 name,
                 n_nonzero_coefs,
                 sea_max_iter=sea_max_iter,
-                sea_els_step=sea_els_step,
+                sea_warm_step=sea_warm_step,
             )
             extra = 0.0
             if name == "SEA-ELS" and "ELS" in fitted:
@@ -101,7 +101,7 @@ def _deconvolution_task(
         n_features, k, width=width, noise=noise, random_state=seed
     )
     fitted = fit_algorithms(
-        X, y, k, algorithms, sea_max_iter=sea_max_iter, sea_els_step=warm_step
+        X, y, k, algorithms, sea_max_iter=sea_max_iter, sea_warm_step=warm_step
     )
     return _score(coef, fitted)
 
@@ -441,6 +441,18 @@ def deconvolution(
         Step 100 improved on ELS's support in 19 of the 90 problems and was
         never further from the true support. The phase transition keeps
         ``"auto"``, where it already improves on ELS.
+
+        SEA-OMP, SEA started from OMP's solution, uses the same step rather
+        than one tuned for it. On the same kind of problems (30 per k, seeds
+        1000 to 1029), its mean support distance was:
+
+        ====  =====  ======  =====  =====  =====
+        k     OMP    "auto"  1      10     100
+        ====  =====  ======  =====  =====  =====
+        10    3.07   2.43    1.43   1.50   1.57
+        20    9.20   8.23    5.77   5.30   5.73
+        30    17.97  16.10   13.83  13.37  13.40
+        ====  =====  ======  =====  =====  =====
     random_state : int, default=0
         Seed of the sweep.
     n_jobs : int, default=None
@@ -633,7 +645,7 @@ def deconvolution_example(
         n_nonzero_coefs,
         algorithms,
         sea_max_iter=sea_max_iter,
-        sea_els_step=warm_step,
+        sea_warm_step=warm_step,
     )
     estimates = {name: estimate for name, (estimate, _) in fitted.items()}
     start = crowded_window(np.flatnonzero(coef), n_features, window)
