@@ -9,13 +9,16 @@
 - :func:`phase_transition` (with :func:`success_rates` and
   :func:`transition_curves`) and :func:`deconvolution` (with
   :func:`mean_support_distance` and :func:`deconvolution_example`): the SEA
-  paper's sparse-recovery comparisons of :data:`ALGORITHMS`.
+  paper's sparse-recovery comparisons of :data:`ALGORITHMS`;
+  :func:`iteration_budget`: how SEA's iteration budget moves the curves of
+  the SEA variants.
 
 Defaults are quick; the command line runs them at the papers' sizes.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from ._iteration_budget import iteration_budget
 from ._results import IncompleteResultsError, read_results
 from ._sparse_recovery import (
     ALGORITHMS,
@@ -36,6 +39,7 @@ __all__ = [
     "deconvolution",
     "deconvolution_example",
     "IncompleteResultsError",
+    "iteration_budget",
     "mean_support_distance",
     "phase_transition",
     "read_results",

@@ -48,12 +48,32 @@ def _style(index):
     }
 
 
+def _over(style, noted):
+    """The style of a curve drawn exactly over another: hollow, larger markers
+    and a dotted line, so that the curve underneath stays visible."""
+    if not noted:
+        return style
+    return {**style, "markersize": 8, "markerfacecolor": "none", "linestyle": ":"}
+
+
+def _label(name, notes, label=None):
+    label = algorithm_label(name) if label is None else label
+    return f"{label} ({notes[name]})" if name in (notes or {}) else label
+
+
+def _legend_below(ax, ncol=2):
+    # Below the axes: with ten algorithms a legend inside hides curves.
+    ax.legend(
+        fontsize="small", ncol=ncol, loc="upper center", bbox_to_anchor=(0.5, -0.13)
+    )
+
+
 def _save(fig, path):
     fig.savefig(path, dpi=100, bbox_inches="tight")
     return path
 
 
-def plot_phase_transition(curves, path, *, title=None, level=0.95):
+def plot_phase_transition(curves, path, *, title=None, level=0.95, notes=None):
     """The paper's Figure 2: each algorithm's ``level`` success curve.
 
     Parameters
@@ -68,29 +88,103 @@ def plot_phase_transition(curves, path, *, title=None, level=0.95):
         Figure title.
     level : float, default=0.95
         Success rate of the curves, for the axis label.
+    notes : dict, default=None
+        ``{algorithm: note}`` for curves drawn over another's (see
+        :func:`~sklearn_sea.experiments._coincidence.coincidence_notes`):
+        the note goes into the legend and the curve is drawn hollow and
+        dotted.
 
     Returns
     -------
     path : str or path-like
     """
+    notes = notes or {}
     Figure = require_matplotlib()
     fig = Figure(figsize=(6.4, 4.8))
     ax = fig.add_subplot()
     for index, (name, points) in enumerate(curves.items()):
         zetas, rhos = np.array(points, dtype=float).T
-        ax.plot(zetas, rhos, label=algorithm_label(name), **_style(index))
+        style = _over(_style(index), name in notes)
+        ax.plot(zetas, rhos, label=_label(name, notes), **style)
     ax.set_xlabel(r"$\zeta = m / n$")
     ax.set_ylabel(rf"$\rho = k / m$ recovered in $\geq {100 * level:g}\%$ of runs")
     ax.set_xlim(0, 1)
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize="small", ncol=2)
+    _legend_below(ax)
     if title:
         ax.set_title(title, fontsize="medium")
     return _save(fig, path)
 
 
-def plot_deconvolution(summary, path, *, title=None):
+def plot_iteration_budget(curves, table, path, *, title=None, level=0.95, notes=None):
+    """The transition curves of the SEA variants, one line per budget T.
+
+    One colour per algorithm, one line style per budget, darker for larger
+    budgets; the legend gives each curve's mean (as in the summary table).
+
+    Parameters
+    ----------
+    curves : dict
+        ``{label: [(zeta, rho), ...]}`` with labels of
+        :func:`~sklearn_sea.experiments._iteration_budget.budget_label`.
+    table : dict
+        ``{algorithm: {T: mean of the curve}}``: which curves to draw, and
+        their order.
+    path : str or path-like
+        PNG file to write.
+    title : str, default=None
+        Figure title.
+    level : float, default=0.95
+        Success rate of the curves, for the axis label.
+    notes : dict, default=None
+        ``{label: note}`` for curves drawn over another's, as in
+        :func:`plot_phase_transition`.
+
+    Returns
+    -------
+    path : str or path-like
+    """
+    from ._iteration_budget import budget_label
+
+    notes = notes or {}
+    Figure = require_matplotlib()
+    fig = Figure(figsize=(6.4, 4.8))
+    ax = fig.add_subplot()
+    styles = ["-", "--", ":", "-."]
+    for colour, (name, means) in enumerate(table.items()):
+        for index, (budget, mean) in enumerate(sorted(means.items())):
+            label = budget_label(name, budget)
+            zetas, rhos = np.array(curves[label], dtype=float).T
+            style = {
+                "marker": _MARKERS[index % len(_MARKERS)],
+                "markersize": 4,
+                "linestyle": styles[index % len(styles)],
+            }
+            ax.plot(
+                zetas,
+                rhos,
+                color=f"C{colour}",
+                alpha=0.45 + 0.55 * (index + 1) / len(means),
+                label=_label(
+                    label,
+                    notes,
+                    f"{algorithm_label(name)}, T={budget} (mean {mean:.3f})",
+                ),
+                **_over(style, label in notes),
+            )
+    ax.set_xlabel(r"$\zeta = m / n$")
+    ax.set_ylabel(rf"$\rho = k / m$ recovered in $\geq {100 * level:g}\%$ of runs")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    _legend_below(ax, ncol=1)
+    if title:
+        ax.set_title(title, fontsize="medium")
+    return _save(fig, path)
+
+
+def plot_deconvolution(summary, path, *, title=None, notes=None):
     """The paper's Figure 4: mean support distance against k, per algorithm.
 
     Parameters
@@ -102,11 +196,15 @@ def plot_deconvolution(summary, path, *, title=None):
         PNG file to write.
     title : str, default=None
         Figure title.
+    notes : dict, default=None
+        ``{algorithm: note}`` for curves drawn over another's, as in
+        :func:`plot_phase_transition`.
 
     Returns
     -------
     path : str or path-like
     """
+    notes = notes or {}
     Figure = require_matplotlib()
     fig = Figure(figsize=(6.4, 4.8))
     ax = fig.add_subplot()
@@ -117,15 +215,15 @@ def plot_deconvolution(summary, path, *, title=None):
             [row["n_nonzero_coefs"] for row in rows],
             [row["mean_support_distance"] for row in rows],
             yerr=[row["sem"] for row in rows],
-            label=algorithm_label(name),
+            label=_label(name, notes),
             capsize=2,
-            **_style(index),
+            **_over(_style(index), name in notes),
         )
     ax.set_xlabel("number of spikes k")
     ax.set_ylabel(r"mean support distance $k - |S^* \cap \hat S|$ (lower is better)")
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize="small", ncol=2)
+    _legend_below(ax)
     if title:
         ax.set_title(title, fontsize="medium")
     return _save(fig, path)

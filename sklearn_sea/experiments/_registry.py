@@ -56,6 +56,14 @@ class Experiment:
         between options (checked at parse time).
     aliases : dict
         Other subcommands running this experiment: ``{name: help}``.
+    compact : callable, optional
+        ``compact(rows)``: the aggregate of the main table (the first of
+        ``tables``) that the summary and the figures are drawn from, as
+        plain JSON data; None when the experiment has no compact form.
+    restore : callable, optional
+        ``restore(aggregate, settings)``: the outcome that ``summary`` and
+        ``figures`` take, from the aggregate of ``compact`` (see
+        :mod:`._archive`).
     """
 
     name: str
@@ -71,6 +79,8 @@ class Experiment:
     n_tasks: Callable
     check: Callable = lambda settings: []
     aliases: dict = field(default_factory=dict)
+    compact: Callable | None = None
+    restore: Callable | None = None
 
     @property
     def stem(self):

@@ -6,6 +6,20 @@ import numpy as np
 
 from . import _options as opt
 from ._algorithms import ALGORITHMS, algorithm_legend
+from ._coincidence import (
+    PROBLEM_KEYS,
+    ResultDigests,
+    coincidence_notes,
+    same_curves,
+    same_results,
+)
+from ._iteration_budget import (
+    BUDGET_ALGORITHMS,
+    DEFAULT_BUDGET_ALGORITHMS,
+    budget_label,
+    budget_rates,
+    iter_iteration_budget,
+)
 from ._registry import Experiment, register
 from ._sparse_recovery import (
     DECONVOLUTION_WARM_STEP,
@@ -25,17 +39,20 @@ def rho_grid(step, rho_max):
     return [round(step * i, 6) for i in range(1, int(round(rho_max / step)) + 1)]
 
 
-def _add_sparse_recovery_options(parser):
+def _add_sparse_recovery_options(
+    parser, *, sea_max_iter=True, algorithms=ALGORITHMS, default="all"
+):
     parser.add_argument("--n-features", type=opt.POSITIVE, help="dimension n")
-    parser.add_argument(
-        "--sea-max-iter", type=opt.POSITIVE, help="SEA's iteration budget"
-    )
+    if sea_max_iter:
+        parser.add_argument(
+            "--sea-max-iter", type=opt.POSITIVE, help="SEA's iteration budget"
+        )
     parser.add_argument(
         "--algorithms",
         nargs="+",
-        choices=ALGORITHMS,
+        choices=algorithms,
         metavar="NAME",
-        help="subset of " + ", ".join(ALGORITHMS) + " (default: all)",
+        help=f"subset of {', '.join(algorithms)} (default: {default})",
     )
 
 
@@ -60,8 +77,8 @@ PHASE_PAPER = {
 }
 
 
-def _phase_options(parser):
-    _add_sparse_recovery_options(parser)
+def _phase_options(parser, **sparse_recovery):
+    _add_sparse_recovery_options(parser, **sparse_recovery)
     parser.add_argument(
         "--zetas", type=opt.FRACTION, nargs="+", help="grid of m/n, in (0, 1]"
     )
@@ -117,7 +134,19 @@ def _phase_run(settings, tables):
         progress=settings["progress"],
     )
     # Rows stream to the CSV file; only the success counts stay in memory.
-    return success_rates(tables.stream("phase_transition", rows))
+    return _phase_restore(_phase_compact(tables.stream("phase_transition", rows)))
+
+
+def _phase_compact(rows):
+    """The aggregate of a phase transition: success counts and result digests."""
+    digests = ResultDigests(PROBLEM_KEYS["phase_transition"])
+    rates = success_rates(digests.watch(rows))
+    return {"rates": rates, "digests": digests.hexdigests()}
+
+
+def _phase_restore(aggregate, settings=None):
+    # The aggregate is the outcome: the rates and the digests.
+    return aggregate
 
 
 def _ranked_curves(rates, level):
@@ -125,7 +154,13 @@ def _ranked_curves(rates, level):
     return dict(sorted(curves.items(), key=lambda item: -curve_area(item[1])))
 
 
-def _phase_summary(rates, settings):
+def _phase_notes(outcome):
+    curves = _ranked_curves(outcome["rates"], 0.95)
+    return coincidence_notes(same_results(outcome["digests"]), same_curves(curves))
+
+
+def _phase_summary(outcome, settings):
+    rates = outcome["rates"]
     ranked = _ranked_curves(rates, 0.95)
     zetas = [zeta for zeta, _ in next(iter(ranked.values()))]
     lines = [
@@ -135,9 +170,12 @@ def _phase_summary(rates, settings):
         f"{'algorithm':<10}{'mean':>7}"
         + "".join(f"{f'z={zeta:g}':>7}" for zeta in zetas),
     ]
+    notes = _phase_notes(outcome)
     for name, curve in ranked.items():
         values = "".join(f"{rho:>7.2f}" for _, rho in curve)
-        lines.append(f"{name:<10}{curve_area(curve):>7.3f}{values}")
+        lines.append(
+            f"{name:<10}{curve_area(curve):>7.3f}{values}" + _mark(notes, name)
+        )
     # The 50% level is less noisy with few runs and shows the ordering below
     # the very top of the success region.
     for level in (0.95, 0.5):
@@ -151,7 +189,7 @@ def _phase_summary(rates, settings):
     return lines
 
 
-def _phase_figures(rates, settings):
+def _phase_figures(outcome, settings):
     from ._plots import plot_phase_transition
 
     title = (
@@ -162,8 +200,8 @@ def _phase_figures(rates, settings):
         (
             "phase_transition",
             plot_phase_transition,
-            (_ranked_curves(rates, 0.95),),
-            {"title": title},
+            (_ranked_curves(outcome["rates"], 0.95),),
+            {"title": title, "notes": _phase_notes(outcome)},
         )
     ]
 
@@ -244,9 +282,8 @@ def _deconvolution_run(settings, tables):
         progress=settings["progress"],
         **_common(settings),
     )
-    tables.write("deconvolution", rows)
-    summary = mean_support_distance(rows)
-    focus = _focus(sorted({row["n_nonzero_coefs"] for row in summary}))
+    aggregate = _deconvolution_compact(tables.write("deconvolution", rows))
+    focus = _focus(sorted({row["n_nonzero_coefs"] for row in aggregate["summary"]}))
     example = deconvolution_example(n_nonzero_coefs=focus, **_common(settings))
     start, stop = example["window"]
     tables.write(
@@ -261,13 +298,38 @@ def _deconvolution_run(settings, tables):
             for i in range(start, stop)
         ],
     )
-    return summary, focus, example
+    return {**aggregate, "focus": focus, "example": example}
+
+
+def _deconvolution_compact(rows):
+    """The aggregate of a deconvolution: per algorithm and k, and result digests."""
+    digests = ResultDigests(PROBLEM_KEYS["deconvolution"])
+    summary = mean_support_distance(digests.watch(rows))
+    return {"summary": summary, "digests": digests.hexdigests()}
+
+
+def _deconvolution_restore(aggregate, settings):
+    """The outcome of a run from its aggregate; the one example problem is re-solved."""
+    focus = _focus(sorted({row["n_nonzero_coefs"] for row in aggregate["summary"]}))
+    example = deconvolution_example(n_nonzero_coefs=focus, **_common(settings))
+    return {**aggregate, "focus": focus, "example": example}
+
+
+def _deconvolution_notes(outcome):
+    summary = outcome["summary"]
+    curves = {}
+    for row in summary:
+        curves.setdefault(row["algorithm"], []).append(
+            (row["n_nonzero_coefs"], row["mean_support_distance"])
+        )
+    return coincidence_notes(same_results(outcome["digests"]), same_curves(curves))
 
 
 def _deconvolution_summary(outcome, settings):
-    summary, focus, _ = outcome
+    summary, focus = outcome["summary"], outcome["focus"]
     ks = sorted({row["n_nonzero_coefs"] for row in summary})
     names = list(dict.fromkeys(row["algorithm"] for row in summary))
+    notes = _deconvolution_notes(outcome)
     lines = [
         f"\nMean support distance k - |S* n S| over {settings['runs']} runs, "
         f"n={settings['n_features']}, filter width {settings['width']:g} "
@@ -281,7 +343,7 @@ def _deconvolution_summary(outcome, settings):
         }
         values = "".join(f"{mine[k]['mean_support_distance']:>7.2f}" for k in ks)
         seconds = np.mean([row["mean_fit_time"] for row in mine.values()])
-        lines.append(f"{name:<10}{values}{seconds:>9.3f}")
+        lines.append(f"{name:<10}{values}{seconds:>9.3f}" + _mark(notes, name))
     at_focus = sorted(
         (row for row in summary if row["n_nonzero_coefs"] == focus),
         key=lambda row: row["mean_support_distance"],
@@ -296,19 +358,24 @@ def _deconvolution_summary(outcome, settings):
     return lines
 
 
+def _mark(notes, name):
+    return f"  ({notes[name]})" if name in notes else ""
+
+
 def _deconvolution_figures(outcome, settings):
     from ._plots import plot_deconvolution, plot_deconvolution_example
 
-    summary, focus, example = outcome
+    focus, example = outcome["focus"], outcome["example"]
     start, stop = example["window"]
     return [
         (
             "deconvolution",
             plot_deconvolution,
-            (summary,),
+            (outcome["summary"],),
             {
                 "title": f"Spike deconvolution, n={settings['n_features']}, width "
-                f"{settings['width']:g}, {settings['runs']} runs per k"
+                f"{settings['width']:g}, {settings['runs']} runs per k",
+                "notes": _deconvolution_notes(outcome),
             },
         ),
         (
@@ -338,6 +405,8 @@ DECONVOLUTION = register(
         tables=("deconvolution", "deconvolution_example"),
         n_tasks=lambda settings: len(settings["k"]) * settings["runs"],
         check=_deconvolution_check,
+        compact=_deconvolution_compact,
+        restore=_deconvolution_restore,
         aliases={
             "demo": "the spike-deconvolution comparison, quick mode (same as "
             "`deconvolution`)"
@@ -361,5 +430,159 @@ PHASE_TRANSITION = register(
         tables=("phase_transition",),
         n_tasks=_phase_n_tasks,
         check=_phase_check,
+        compact=_phase_compact,
+        restore=_phase_restore,
+    )
+)
+
+
+# -- SEA's iteration budget -------------------------------------------------
+
+BUDGET_QUICK = {
+    "n_features": 100,
+    "zetas": [0.3, 0.6],
+    "rho_step": 0.05,
+    "rho_max": 0.6,
+    "runs": 4,
+    "sea_max_iter": [1000, 3000, 10000],
+    "prune_below": 0.5,
+    "algorithms": None,
+}
+# The papers have no such figure: --paper is the size of the documentation's.
+BUDGET_PAPER = {
+    **BUDGET_QUICK,
+    "zetas": [0.2, 0.4, 0.6, 0.8],
+    "rho_step": 0.03,
+    "runs": 20,
+}
+
+
+def _budget_options(parser):
+    _phase_options(
+        parser,
+        sea_max_iter=False,
+        algorithms=BUDGET_ALGORITHMS,
+        default=" ".join(DEFAULT_BUDGET_ALGORITHMS),
+    )
+    parser.add_argument(
+        "--sea-max-iter",
+        type=opt.POSITIVE,
+        nargs="+",
+        metavar="T",
+        help="SEA's iteration budgets T, one phase transition each",
+    )
+
+
+def _budget_n_tasks(settings):
+    return _phase_n_tasks(settings) * len(settings["sea_max_iter"])
+
+
+def _budget_run(settings, tables):
+    rows = iter_iteration_budget(
+        budgets=settings["sea_max_iter"],
+        algorithms=settings["algorithms"],
+        n_features=settings["n_features"],
+        zetas=settings["zetas"],
+        rhos=rho_grid(settings["rho_step"], settings["rho_max"]),
+        n_runs=settings["runs"],
+        prune_below=settings["prune_below"],
+        random_state=settings["seed"],
+        n_jobs=settings["n_jobs"],
+        progress=settings["progress"],
+    )
+    return _budget_compact(tables.stream("sea_iterations", rows))
+
+
+def _budget_compact(rows):
+    """Success counts per (algorithm, T), and result digests of each."""
+    digests = ResultDigests(
+        PROBLEM_KEYS["phase_transition"],
+        name=lambda row: budget_label(row["algorithm"], row["sea_max_iter"]),
+    )
+    rates = budget_rates(digests.watch(rows))
+    return {"rates": rates, "digests": digests.hexdigests()}
+
+
+def _budget_notes(outcome):
+    curves = transition_curves(outcome["rates"], level=0.95)
+    return coincidence_notes(same_results(outcome["digests"]), same_curves(curves))
+
+
+def budget_table(rates, level=0.95):
+    """``{algorithm: {T: mean of the level curve}}`` of :func:`budget_rates`."""
+    curves = transition_curves(rates, level=level)
+    table = {}
+    for rate in rates:
+        name, budget = rate["base_algorithm"], rate["sea_max_iter"]
+        curve = curves[budget_label(name, budget)]
+        table.setdefault(name, {})[budget] = curve_area(curve)
+    return table
+
+
+def _budget_summary(outcome, settings):
+    rates = outcome["rates"]
+    budgets = settings["sea_max_iter"]
+    lines = [
+        f"\nMean over m/n of the largest k/m recovered in >= 95% of "
+        f"{settings['runs']} runs, n={settings['n_features']}, per SEA budget T "
+        "(higher is better):",
+        f"{'algorithm':<10}" + "".join(f"{f'T={budget}':>9}" for budget in budgets),
+    ]
+    for name, row in budget_table(rates).items():
+        lines.append(
+            f"{name:<10}" + "".join(f"{row[budget]:>9.3f}" for budget in budgets)
+        )
+    curves = transition_curves(rates, level=0.95)
+    zetas = [zeta for zeta, _ in next(iter(curves.values()))]
+    lines.append(
+        "95% curves: " + f"{'':<9}" + "".join(f"{f'z={zeta:g}':>7}" for zeta in zetas)
+    )
+    notes = _budget_notes(outcome)
+    for label, curve in curves.items():
+        lines.append(
+            f"{label:<20}"
+            + "".join(f"{rho:>7.2f}" for _, rho in curve)
+            + _mark(notes, label)
+        )
+    return lines
+
+
+def _budget_figures(outcome, settings):
+    from ._plots import plot_iteration_budget
+
+    title = (
+        f"95% exact-recovery curves per SEA budget T, n={settings['n_features']}, "
+        f"{settings['runs']} runs per point"
+    )
+    return [
+        (
+            "sea_iterations",
+            plot_iteration_budget,
+            (
+                transition_curves(outcome["rates"], level=0.95),
+                budget_table(outcome["rates"]),
+            ),
+            {"title": title, "notes": _budget_notes(outcome)},
+        )
+    ]
+
+
+SEA_ITERATIONS = register(
+    Experiment(
+        name="sea-iterations",
+        title="SEA's iteration budget",
+        help="the phase transition of SEA and SEA-ELS for several iteration "
+        "budgets T (how T moves their 95% curves)",
+        quick=BUDGET_QUICK,
+        paper=BUDGET_PAPER,
+        add_options=_budget_options,
+        run=_budget_run,
+        summary=_budget_summary,
+        figures=_budget_figures,
+        tables=("sea_iterations",),
+        n_tasks=_budget_n_tasks,
+        check=_phase_check,
+        compact=_budget_compact,
+        restore=_phase_restore,
     )
 )
