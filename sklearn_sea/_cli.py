@@ -130,13 +130,69 @@ def build_parser():
             _add_common(sub, experiment)
             experiment.add_options(sub)
             sub.set_defaults(experiment=experiment.name, usage_error=sub.error)
+    _add_archive_commands(commands)
     return parser
+
+
+def _add_archive_commands(commands):
+    archive = commands.add_parser(
+        "archive",
+        help="write the compact form of a finished run (aggregate, manifest, "
+        "machine, SHA-256 of the raw CSV) and its figures, for committing",
+        description="Reduce the main table of a complete run to the aggregate "
+        "its figures are drawn from, and write it with the run's manifest, the "
+        "machine and the raw CSV's row count and SHA-256 to "
+        "TO/EXPERIMENT.results.json, with the summary and the figures.",
+    )
+    archive.add_argument("manifest", help="EXPERIMENT.manifest.json of a complete run")
+    archive.add_argument("--to", required=True, help="directory of the compact results")
+    archive.add_argument(
+        "--gzip-raw",
+        action="store_true",
+        help="also write the raw CSV, gzip-compressed, next to them",
+    )
+    render = commands.add_parser(
+        "render",
+        help="draw the figures and print the table of an archived run (no computation)",
+        description="Draw the figures and print the table of an "
+        "EXPERIMENT.results.json written by `sklearn-sea archive`, with the "
+        "current plotting code.",
+    )
+    render.add_argument("archive", help="an EXPERIMENT.results.json file")
+    render.add_argument(
+        "--out", help="directory of the figures (default: the archive's)"
+    )
+    render.add_argument(
+        "--raw",
+        help="the raw CSV (or .csv.gz): refuse to draw unless its SHA-256 is "
+        "the archive's",
+    )
+
+
+def _archive_main(args):
+    from .experiments._archive import ArchiveError, archive_run, render_archive
+
+    try:
+        if args.command == "archive":
+            path = archive_run(args.manifest, args.to, gzip_raw=args.gzip_raw)
+            print(f"archive: {path}")
+        else:
+            render_archive(args.archive, out=args.out, raw=args.raw)
+    except (ArchiveError, OSError) as exc:
+        print(f"sklearn-sea: error: {exc}", file=sys.stderr)
+        return 1
+    except RunError as exc:
+        print(f"sklearn-sea: error: {exc}", file=sys.stderr)
+        return exc.status
+    return 0
 
 
 def main(argv=None):
     """Run ``sklearn-sea`` with ``argv`` (default: the process arguments)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
+    if args.command in ("archive", "render"):
+        return _archive_main(args)
     experiment = EXPERIMENTS[args.experiment]
     settings = resolve_settings(args)
     for option, message in experiment.check(settings):

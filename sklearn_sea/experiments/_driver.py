@@ -28,7 +28,14 @@ from ._engine import recording
 from ._journal import Journal
 from ._lock import OutputLock, OutputLocked
 from ._registry import RUNTIME_SETTINGS
-from ._results import PART_SUFFIX, CSVWriter, now, read_manifest, write_json
+from ._results import (
+    PART_SUFFIX,
+    CSVWriter,
+    describe_machine,
+    now,
+    read_manifest,
+    write_json,
+)
 
 #: Seconds between two updates of the manifest's task count during a run.
 MANIFEST_INTERVAL = 30.0
@@ -185,6 +192,7 @@ class _Run:
             "status": "running",
             "sklearn_sea_version": __version__,
             "command": command,
+            "machine": describe_machine(),
             "settings": settings,
             "tasks": {"planned": experiment.n_tasks(settings), "done": 0},
             "tables": {},

@@ -15,6 +15,7 @@ import csv
 import datetime
 import json
 import os
+import platform
 from pathlib import Path
 
 import numpy as np
@@ -63,6 +64,25 @@ def _parse(text):
 def now():
     """The current UTC time, as the manifest writes it."""
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def describe_machine():
+    """The machine a run is measured on, as the manifest records it."""
+    processor = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    processor = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {
+        "platform": platform.platform(),
+        "processor": processor,
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+    }
 
 
 def write_json(path, data):
