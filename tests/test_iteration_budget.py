@@ -47,6 +47,15 @@ def test_sea_iterations_command(tmp_path, capsys):
     header = next(line for line in out.splitlines() if line.startswith("algorithm"))
     assert header.split() == ["algorithm", "T=2", "T=200"]
     assert any(line.startswith("SEA-ELS, T=200") for line in out.splitlines())
+    # Each T is scored on the same problems, and a larger T recovers no fewer.
+    for name in ("SEA", "SEA-ELS"):
+        line = next(
+            line for line in out.splitlines() if line.startswith(f"{name} recovers")
+        )
+        counts = [
+            int(part.split(" (T=")[0]) for part in line.split(": ")[1].split(", ")
+        ]
+        assert len(counts) == 2 and counts[0] <= counts[1]
 
 
 def test_only_sea_variants_have_a_budget(capsys):

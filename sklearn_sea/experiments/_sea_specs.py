@@ -519,6 +519,39 @@ def budget_table(rates, level=0.95):
     return table
 
 
+def budget_successes(rates):
+    """``{algorithm: ({T: problems recovered}, n_problems)}`` on shared problems.
+
+    Only the grid points that every budget ran count (pruning may stop a
+    small budget earlier), so each T is scored on the same problems.
+    """
+    points = {}
+    for rate in rates:
+        key = (rate["zeta"], rate["n_samples"], rate["n_nonzero_coefs"])
+        points.setdefault(rate["base_algorithm"], {}).setdefault(key, {})[
+            rate["sea_max_iter"]
+        ] = rate
+    budgets = {rate["sea_max_iter"] for rate in rates}
+    counts = {}
+    for name, by_point in points.items():
+        shared = [
+            by_budget
+            for by_budget in by_point.values()
+            if len(by_budget) == len(budgets)
+        ]
+        counts[name] = (
+            {
+                budget: sum(
+                    round(point[budget]["success_rate"] * point[budget]["n_runs"])
+                    for point in shared
+                )
+                for budget in sorted(budgets)
+            },
+            sum(point[min(budgets)]["n_runs"] for point in shared),
+        )
+    return counts
+
+
 def _budget_summary(outcome, settings):
     rates = outcome["rates"]
     budgets = settings["sea_max_iter"]
@@ -532,10 +565,15 @@ def _budget_summary(outcome, settings):
         lines.append(
             f"{name:<10}" + "".join(f"{row[budget]:>9.3f}" for budget in budgets)
         )
+    for name, (recovered, n_problems) in budget_successes(rates).items():
+        lines.append(
+            f"{name} recovers, of the {n_problems} problems every T ran: "
+            + ", ".join(f"{count} (T={budget})" for budget, count in recovered.items())
+        )
     curves = transition_curves(rates, level=0.95)
     zetas = [zeta for zeta, _ in next(iter(curves.values()))]
     lines.append(
-        "95% curves: " + f"{'':<9}" + "".join(f"{f'z={zeta:g}':>7}" for zeta in zetas)
+        f"{'95% curves':<20}" + "".join(f"{f'z={zeta:g}':>7}" for zeta in zetas)
     )
     notes = _budget_notes(outcome)
     for label, curve in curves.items():
