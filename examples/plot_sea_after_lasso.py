@@ -12,6 +12,9 @@ the one with the smallest least-squares objective. Because the best
 support seen is kept, the result never fits the training data worse than
 the Lasso's support; the SEA paper (Mohamed, Malgouyres, Emiya, Chaux, ICML
 2024) starts SEA from the output of another algorithm in the same way.
+That guarantee is about the training objective on a support of the same
+size; below, the held-out score shows that it does not make the predictions
+better on these data.
 
 Here the selector sits in a scikit-learn pipeline on the diabetes data,
 expanded with all products of two features so that there are many
@@ -30,7 +33,7 @@ import numpy as np
 from sklearn.datasets import load_diabetes
 from sklearn.feature_selection import SelectFromModel
 from sklearn.linear_model import Lasso, LassoCV, LinearRegression
-from sklearn.model_selection import KFold, cross_val_score
+from sklearn.model_selection import KFold, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
@@ -81,15 +84,21 @@ fig.tight_layout()
 # the Lasso itself, least squares on the Lasso's support
 # (:class:`~sklearn.feature_selection.SelectFromModel`), and least squares on
 # the SEA-refined support. The Lasso keeps the alpha chosen above; each fold
-# selects its own support.
+# selects its own support. Two things are measured on every fold: the
+# training mean squared error (what SEA minimises, over supports of the
+# Lasso's size) and the held-out :math:`R^2` (what a user of the model cares
+# about).
 #
-# On these data the refined support does not predict better: the three
-# scores are within a standard deviation of each other, and the least-squares
-# refits, on either support, lose a little to the shrunk Lasso coefficients.
-# What SEA improves is the training objective; with 442 noisy samples and 65
-# correlated candidates, part of that gain is fitting noise. The refinement
-# pays off when the objective itself matters, e.g. for recovering the support
-# of a nearly noiseless model.
+# What SEA improves is the training error: on every fold the SEA support
+# fits the training data better than the Lasso support of the same size.
+# It does not predict better: its held-out :math:`R^2` is a little *below*
+# the Lasso's (median over the folds about 0.46 against 0.49) and level with
+# least squares on the Lasso support. With 442 noisy samples and 65
+# correlated candidates, the part of the training gain that is fitting noise
+# does not carry over, and the least-squares refits lose a little to the
+# shrunk Lasso coefficients. The refinement pays off when the objective
+# itself matters, e.g. for recovering the support of a nearly noiseless
+# model, not as a way to raise the held-out score of a Lasso.
 cv = KFold(5, shuffle=True, random_state=0)
 lasso = Lasso(alpha=selector.estimator_.alpha_, max_iter=10_000)
 models = {
@@ -101,9 +110,32 @@ models = {
         StandardScaler(), SEASelector(lasso), LinearRegression()
     ),
 }
-scores = {name: cross_val_score(m, X, y, cv=cv) for name, m in models.items()}
-for name, score in scores.items():
-    print(f"{name:>20}: R^2 = {score.mean():.3f} +/- {score.std():.3f}")
+results = {
+    name: cross_validate(
+        model,
+        X,
+        y,
+        cv=cv,
+        scoring={"r2": "r2", "mse": "neg_mean_squared_error"},
+        return_train_score=True,
+    )
+    for name, model in models.items()
+}
+scores = {name: result["test_r2"] for name, result in results.items()}
+print(f"{'':>20}  training MSE (mean)  held-out R^2: median, mean +/- std")
+for name, result in results.items():
+    train_mse = -result["train_mse"].mean()
+    score = result["test_r2"]
+    print(
+        f"{name:>20}  {train_mse:19.0f}  {np.median(score):.3f}, "
+        f"{score.mean():.3f} +/- {score.std():.3f}"
+    )
+sea_train = -results["SEA support + OLS"]["train_mse"]
+lasso_train = -results["Lasso support + OLS"]["train_mse"]
+print(
+    "SEA support has the lower training error on "
+    f"{np.sum(sea_train < lasso_train)} of {len(sea_train)} folds"
+)
 
 fig, ax = plt.subplots(figsize=(6, 3))
 ax.boxplot(list(scores.values()), orientation="horizontal")
