@@ -38,10 +38,19 @@ def phase_run(tmp_path_factory):
     return out
 
 
-def test_the_archive_redraws_the_figure_of_the_run(phase_run, tmp_path, capsys):
-    capsys.readouterr()
-    path = archive_run(phase_run / "phase_transition.manifest.json", tmp_path)
-    archive = read_archive(path)
+@pytest.fixture(scope="module")
+def archived(phase_run, tmp_path_factory):
+    to = tmp_path_factory.mktemp("archive")
+    manifest = phase_run / "phase_transition.manifest.json"
+    return archive_run(manifest, to, gzip_raw=True)
+
+
+def _quiet(*args, **kwargs):
+    pass
+
+
+def test_the_archive_redraws_the_figure_of_the_run(phase_run, archived, tmp_path):
+    archive = read_archive(archived)
     raw = phase_run / "phase_transition.csv"
     assert archive["raw"]["sha256"] == file_sha256(raw)
     assert archive["raw"]["rows"] == sum(1 for _ in open(raw)) - 1
@@ -50,30 +59,26 @@ def test_the_archive_redraws_the_figure_of_the_run(phase_run, tmp_path, capsys):
     # The archive holds counts, not rows.
     assert len(archive["aggregate"]["rates"]) < archive["raw"]["rows"]
     # The figure drawn from the archive is the run's, byte for byte, and so
-    # is the one drawn again from the archive alone, elsewhere.
+    # is the one drawn again from the archive alone, elsewhere, after the
+    # compressed raw table is checked.
     run_figure = (phase_run / "phase_transition.png").read_bytes()
+    assert (archived.parent / "phase_transition.png").read_bytes() == run_figure
+    packed = archived.parent / "phase_transition.csv.gz"
+    assert gzip.decompress(packed.read_bytes()) == raw.read_bytes()
+    render_archive(archived, out=tmp_path, raw=packed, say=_quiet)
     assert (tmp_path / "phase_transition.png").read_bytes() == run_figure
-    again = tmp_path / "again"
-    render_archive(path, out=again, raw=raw, say=lambda *args, **kwargs: None)
-    assert (again / "phase_transition.png").read_bytes() == run_figure
-    summary = (again / "phase_transition.summary.txt").read_text()
+    summary = (tmp_path / "phase_transition.summary.txt").read_text()
     assert archive["raw"]["sha256"] in summary
     assert "ranking (mean of the 95% curve)" in summary
 
 
-def test_the_raw_table_is_checked_against_the_archive(phase_run, tmp_path):
-    path = archive_run(
-        phase_run / "phase_transition.manifest.json", tmp_path, gzip_raw=True
-    )
-    packed = tmp_path / "phase_transition.csv.gz"
+def test_the_raw_table_is_checked_against_the_archive(phase_run, archived, tmp_path):
     raw = (phase_run / "phase_transition.csv").read_bytes()
-    assert gzip.decompress(packed.read_bytes()) == raw
-    quiet = {"say": lambda *args, **kwargs: None, "out": tmp_path / "figures"}
-    render_archive(path, raw=packed, **quiet)  # the compressed table is accepted
     changed = tmp_path / "changed.csv"
     changed.write_bytes(raw[:-2] + (b"1\n" if raw[-2:-1] != b"1" else b"2\n"))
     with pytest.raises(ArchiveError, match="not the raw table of this archive"):
-        render_archive(path, raw=changed, **quiet)
+        render_archive(archived, raw=changed, out=tmp_path / "figures", say=_quiet)
+    assert not (tmp_path / "figures" / "phase_transition.png").exists()
 
 
 def test_cli_archive_and_render(phase_run, tmp_path, capsys):
