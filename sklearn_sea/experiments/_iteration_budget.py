@@ -45,7 +45,8 @@ def iter_iteration_budget(*, budgets, algorithms, **phase_transition):
     :func:`~._sparse_recovery.iter_phase_transition` (``sea_max_iter`` aside).
     """
     algorithms = check_budget_algorithms(algorithms)
-    for budget in budgets:
+    # A budget given twice is one budget (its rows would count twice).
+    for budget in dict.fromkeys(budgets):
         rows = iter_phase_transition(
             algorithms=algorithms, sea_max_iter=budget, **phase_transition
         )

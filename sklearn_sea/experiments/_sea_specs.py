@@ -474,7 +474,7 @@ def _budget_options(parser):
 
 
 def _budget_n_tasks(settings):
-    return _phase_n_tasks(settings) * len(settings["sea_max_iter"])
+    return _phase_n_tasks(settings) * len(set(settings["sea_max_iter"]))
 
 
 def _budget_run(settings, tables):
@@ -554,7 +554,7 @@ def budget_successes(rates):
 
 def _budget_summary(outcome, settings):
     rates = outcome["rates"]
-    budgets = settings["sea_max_iter"]
+    budgets = list(dict.fromkeys(settings["sea_max_iter"]))
     lines = [
         f"\nMean over m/n of the largest k/m recovered in >= 95% of "
         f"{settings['runs']} runs, n={settings['n_features']}, per SEA budget T "
