@@ -15,22 +15,20 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy.special import expit, log_softmax, softmax
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
-from sklearn.exceptions import NotFittedError
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.linear_model._base import LinearClassifierMixin
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_sample_weight,
-    check_is_fitted,
-    has_fit_parameter,
     validate_data,
 )
 
 from ._base import resolve_n_nonzero_coefs
 from ._core import prepare_datafit, top_k
 from ._core._support_logistic import SupportLogistic
+from ._init_estimator import InitEstimatorMixin
 from ._sea import check_init_coef
 from ._validation import check_2d
 from ._validation import named_errors as _named_errors
@@ -89,40 +87,36 @@ def _sea_rows(problem, k, *, max_iter, step_size, exploration=None):
             norms = priority
         support = top_k(norms, k)
     loss_curve = np.empty(max_iter)
-    best = (np.inf, 0, support)
-    steps = {}
-    previous_key, move, value = None, None, np.inf
+    best = (np.inf, 0, support, None, None)
+    previous_key, gradient, value = None, None, np.inf
     for t in range(max_iter):
         if t > 0:
             support = top_k(_row_norms(exploration), k)
         key = support.tobytes()
         if key != previous_key:
-            move = steps.get(key)
-            if move is None:
-                _, value, move = problem.refit_gradient(support)
-                move *= step_size
-                steps[key] = move
-            else:
-                _, value = problem.solve(support)
-            if value < best[0]:
-                best = (value, t, support)
-        # A repeated support repeats its refit and its step.
+            # A repeated support repeats its refit and its step: both come
+            # from the problem's cache.
+            coef, value, gradient = problem.refit_gradient(support)
+            if best[3] is None or value < best[0]:
+                best = (value, t, support, coef, problem.intercept(support))
+            previous_key = key
         loss_curve[t] = value
-        exploration -= move
-        previous_key = key
-    best_value, best_iter, best_support = best
+        exploration -= step_size * gradient
+    _, best_iter, best_support, best_coef, best_intercept = best
     coef = np.zeros((problem.n_features, problem.n_outputs))
-    coef[best_support], _ = problem.solve(best_support)
+    coef[best_support] = best_coef
     info = {
         "n_iter": max_iter,
         "best_iter": best_iter,
         "loss_curve": loss_curve,
         "n_supports_explored": problem.n_solved,
     }
-    return coef, problem.intercept(best_support), info
+    return coef, best_intercept.copy(), info
 
 
-class SEAClassifier(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
+class SEAClassifier(
+    InitEstimatorMixin, LinearClassifierMixin, ClassifierMixin, BaseEstimator
+):
     """Logistic regression with at most k features, fitted by SEA.
 
     The Support Exploration Algorithm for the log-loss: an exploration
@@ -259,13 +253,20 @@ class SEAClassifier(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         y : array-like of shape (n_samples,)
             Class labels (integers or strings).
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights; a weight of 2 counts a sample twice.
+            Non-negative weights; a weight of 2 counts a sample twice. Passed
+            to the ``fit`` of an unfitted ``init`` estimator when it accepts
+            them (with metadata routing enabled: when it requests them), as
+            :class:`SEARegressor` does.
 
         Returns
         -------
         self : object
             Fitted estimator.
         """
+        with self._keep_user_weight(sample_weight):
+            return self._fit(X, y, sample_weight)
+
+    def _fit(self, X, y, sample_weight):
         X, y = self._validate_fit_data(X, y)
         check_classification_targets(y)
         self.classes_, encoded = np.unique(y, return_inverse=True)
@@ -357,24 +358,7 @@ class SEAClassifier(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         if self.init is None:
             return None
         if hasattr(self.init, "fit"):
-            try:
-                check_is_fitted(self.init)
-                estimator = self.init
-            except NotFittedError:
-                estimator = clone(self.init)
-                fit_params = {}
-                if sample_weight is not None and has_fit_parameter(
-                    estimator, "sample_weight"
-                ):
-                    fit_params["sample_weight"] = sample_weight
-                estimator.fit(X, y, **fit_params)
-            if not hasattr(estimator, "coef_"):
-                raise ValueError(
-                    f"init={type(self.init).__name__} exposes no coef_ after "
-                    "fitting; pass a classifier with a coef_ attribute or an array."
-                )
-            self.init_estimator_ = estimator
-            coef = np.asarray(estimator.coef_, dtype=np.float64)
+            coef = self._fitted_init_coef(X, y, sample_weight)
         else:
             coef = np.asarray(self.init, dtype=np.float64)
         n_outputs = Y.shape[1]

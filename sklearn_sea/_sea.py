@@ -14,13 +14,10 @@ meets Sparse Recovery: the Support Exploration Algorithm", ICML 2024.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from scipy.sparse.linalg import LinearOperator
-from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_array
 from sklearn.utils._param_validation import (
     HasMethods,
@@ -28,13 +25,6 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_params,
 )
-from sklearn.utils.metadata_routing import (
-    MetadataRouter,
-    MethodMapping,
-    _routing_enabled,
-    process_routing,
-)
-from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from ._base import BaseKSparseRegressor, _named_errors, resolve_per_target_k
 from ._core import (
@@ -49,6 +39,7 @@ from ._core import (
     prepare_raw_least_squares,
     top_k,
 )
+from ._init_estimator import InitEstimatorMixin
 from ._validation import check_2d
 from ._verbose import IterationPrinter
 from .datafits import Quadratic
@@ -594,7 +585,7 @@ def check_init_coef(coef, n_features, n_outputs):
     return np.broadcast_to(coef, (n_outputs, n_features))
 
 
-class SEARegressor(BaseKSparseRegressor):
+class SEARegressor(InitEstimatorMixin, BaseKSparseRegressor):
     """Linear model with at most k nonzero coefficients, fitted by SEA.
 
     The Support Exploration Algorithm keeps a dense exploration vector,
@@ -832,66 +823,8 @@ class SEARegressor(BaseKSparseRegressor):
         # The init estimator must see the weights as the user gave them (None
         # included): metadata routing decides on what was passed, not on the
         # validated all-ones weights.
-        self._user_sample_weight = sample_weight
-        try:
+        with self._keep_user_weight(sample_weight):
             return super().fit(X, y, sample_weight=sample_weight)
-        finally:
-            del self._user_sample_weight
-
-    def _fitted_init_coef(self, X, y, sample_weight):
-        try:
-            check_is_fitted(self.init)
-            estimator = self.init
-        except NotFittedError:
-            estimator = clone(self.init)
-            estimator.fit(X, y, **self._init_fit_params(estimator, sample_weight))
-        if not hasattr(estimator, "coef_"):
-            raise ValueError(
-                f"init={type(self.init).__name__} exposes no coef_ after fitting; "
-                "pass an estimator with a coef_ attribute or an array."
-            )
-        self.init_estimator_ = estimator
-        return np.asarray(estimator.coef_, dtype=np.float64)
-
-    def _init_fit_params(self, estimator, weight):
-        """The metadata the unfitted ``init`` estimator's ``fit`` receives."""
-        given = getattr(self, "_user_sample_weight", None)
-        if _routing_enabled():
-            # Only what the estimator requested; an unset request for passed
-            # weights is scikit-learn's error.
-            return process_routing(self, "fit", sample_weight=given).init.fit
-        if given is None:
-            return {}
-        if has_fit_parameter(estimator, "sample_weight"):
-            return {"sample_weight": weight}
-        if np.ptp(weight) > 0:
-            warnings.warn(
-                f"init={type(estimator).__name__} does not accept "
-                "sample_weight; it is fitted unweighted (SEA itself "
-                "uses the weights).",
-                UserWarning,
-                stacklevel=5,
-            )
-        return {}
-
-    def get_metadata_routing(self):
-        """Get the metadata routing of this object.
-
-        ``sample_weight`` is always consumed by SEA, and routed to the
-        ``fit`` of an unfitted ``init`` estimator when it requests it.
-
-        Returns
-        -------
-        routing : MetadataRouter
-            Routing of ``fit`` parameters to ``init``.
-        """
-        router = MetadataRouter(owner=self).add_self_request(self)
-        if hasattr(self.init, "fit"):
-            router.add(
-                init=self.init,
-                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
-            )
-        return router
 
     def _solve(self, problem, k, coef_init, loss_scale):
         printer = None

@@ -1,12 +1,13 @@
 """L2-penalised logistic regression restricted to supports, binary or multinomial.
 
 :class:`SupportLogistic` is the classification counterpart of
-:class:`~sklearn_sea._core._newton.SupportDatafit`: SEA's classifier asks it
-for the minimiser of the penalised log-loss on a support of k features and
-for the gradient there. The coefficients form a ``(n_features, n_outputs)``
-matrix, one column per class for the multinomial model (``n_outputs = 1``
-for the binary one, the log-odds of the second class); a support selects
-rows, so that the k features are shared by every class.
+:class:`~sklearn_sea._core._least_squares.SupportLeastSquares`: SEA's
+classifier asks it for the minimiser of the penalised log-loss on a support
+of k features and for the gradient there. The coefficients form a
+``(n_features, n_outputs)`` matrix, one column per class for the multinomial
+model (``n_outputs = 1`` for the binary one, the log-odds of the second
+class); a support selects rows, so that the k features are shared by every
+class.
 
 The penalty is ``1 / (2 C) ||w||^2`` on the coefficients in the user's
 scale, as :class:`~sklearn.linear_model.LogisticRegression`'s, so that the
@@ -15,26 +16,51 @@ columns. In the normalised coordinates ``x_j = w_j s_j`` of the solver it is
 the diagonal ``x_j^2 / (2 C s_j^2)``.
 
 A support solve is Newton's method with a backtracking line search on the
-``k n_outputs`` coefficients and the intercepts, from the
-previous support's solution on the indices both share, with the full block
-Hessian of the multinomial model (``k n_classes`` unknowns). Solutions are
-cached per support, as SEA revisits supports.
+``k n_outputs`` coefficients and the intercepts, started from the previous
+support's solution on the indices both share (SEA's consecutive supports
+differ by a few indices, so two or three steps usually suffice). It stops
+when the largest entry of the gradient falls under :data:`NEWTON_GTOL` times
+that of the intercept-only model, a tolerance relative to the problem rather
+than to the machine. The multinomial Hessian ``sum_i (diag(p_i) - p_i p_i^T)
+(x) b_i b_i^T`` is formed as one block-diagonal batch minus a single
+symmetric rank-``n_samples`` product (BLAS ``syrk``), not class pair by
+class pair.
+
+Solutions and the gradients SEA steps along are cached per support, least
+recently used first out, under :data:`LOGISTIC_CACHE_BYTES`: a revisit costs
+a dictionary lookup. A support solved again after its eviction starts from
+another point and agrees with the first solve to the Newton tolerance.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from collections import OrderedDict
+
 import numpy as np
+from scipy.linalg.blas import get_blas_funcs
 from scipy.special import expit, log_softmax, softmax
 
 from ._least_squares import solve_normal_equations
+from ._support_set import SupportCounter
 
 #: Newton steps per support solve at most.
 NEWTON_MAX_ITER = 50
-#: A solve stops when Newton's predicted decrease is below this fraction of
-#: the intercept-only model's loss.
-NEWTON_RTOL = 1e-14
+#: A solve stops when ``max |gradient|`` is at most this fraction of the
+#: same norm at the intercept-only model. Newton converges quadratically
+#: near the solution: the objective is then within about the square of that
+#: fraction (relative) of its minimum.
+NEWTON_GTOL = 1e-7
+#: Bytes of per-support solutions and exploration steps a
+#: :class:`SupportLogistic` keeps for revisits (least recently used first
+#: out). An entry counts its key, coefficients, intercepts and gradient,
+#: ``8 (k + k n_outputs + n_outputs + n_features n_outputs)`` bytes, plus
+#: 256 bytes of Python objects: about 1 700 supports of a binary problem
+#: with 500 features.
+LOGISTIC_CACHE_BYTES = 8 * 2**20
 _ARMIJO = 1e-4
 _MAX_HALVINGS = 40
+_SYRK = get_blas_funcs("syrk", dtype=np.float64)
+_MAX = np.maximum.reduce
 
 
 class SupportLogistic:
@@ -48,38 +74,62 @@ class SupportLogistic:
         Labels 0/1 of the second class (binary, one column) or the one-hot
         encoding of the classes (multinomial).
     weight : ndarray of shape (n_samples,) or None
-        Per-sample weights (sample and class weights multiplied).
+        Per-sample weights (sample and class weights multiplied); None for
+        unit weights.
     penalty : ndarray of shape (n_features,)
         Diagonal of the L2 penalty in the normalised coordinates.
     fit_intercept : bool
         Fit one intercept per output.
     multinomial : bool
         Softmax over the columns of ``Y`` instead of the binary logistic.
+    cache_bytes : int or None, default=None
+        Budget of the solution cache; None means
+        :data:`LOGISTIC_CACHE_BYTES`, 0 keeps nothing (every visit solves).
     """
 
-    def __init__(self, design, Y, weight, penalty, fit_intercept, multinomial):
+    def __init__(
+        self,
+        design,
+        Y,
+        weight,
+        penalty,
+        fit_intercept,
+        multinomial,
+        *,
+        cache_bytes=None,
+    ):
         self.design = design
         self.Y = Y
-        self.weight = np.ones(Y.shape[0]) if weight is None else weight
+        self.weight = None if weight is None or np.all(weight == 1) else weight
         self.penalty = penalty
         self.fit_intercept = fit_intercept
         self.multinomial = multinomial
         self.n_features = design.n_features
         self.n_outputs = Y.shape[1]
-        self._cache = {}
-        self._last = None
+        self.cache_bytes = LOGISTIC_CACHE_BYTES if cache_bytes is None else cache_bytes
+        self._cache = OrderedDict()
+        self._cache_limit = None
+        self._supports = SupportCounter()
+        self._last_Z = None
+        # Bound of the per-sample curvature of the loss in the predictor.
+        self._curvature = 0.5 if multinomial else 0.25
+        self._y = np.ascontiguousarray(Y[:, 0]) if not multinomial else None
+        self._ones = np.ones((Y.shape[0], 1))
         self.null_intercept = self._null_intercept()
         Z = np.broadcast_to(self.null_intercept, Y.shape)
         self.null_value = self._loss(Z)
-        self._atol = NEWTON_RTOL * max(self.null_value, np.finfo(float).tiny)
         #: ``-A^T F'(Z_0)`` at the intercept-only model: where SEA starts.
         self.Aty = -np.asarray(design.rmatvec(self._residual(Z)), dtype=np.float64)
+        scale = float(_MAX(np.abs(self.Aty), axis=None, initial=0.0))
+        self._gtol = NEWTON_GTOL * max(scale, np.finfo(np.float64).tiny)
+
+    # -- the loss ---------------------------------------------------------
 
     def _null_intercept(self):
         if not self.fit_intercept:
             return np.zeros(self.n_outputs)
-        total = self.weight.sum()
-        share = (self.weight @ self.Y) / total
+        w = np.ones(self.Y.shape[0]) if self.weight is None else self.weight
+        share = (w @ self.Y) / w.sum()
         # The intercept-only model predicts the weighted class frequencies;
         # clipping keeps it finite for a class of zero weight.
         share = np.clip(share, 1e-12, 1 - 1e-12)
@@ -88,143 +138,235 @@ class SupportLogistic:
             return logits - logits.mean()
         return np.log(share) - np.log1p(-share)
 
-    def _probabilities(self, Z):
-        return softmax(Z, axis=1) if self.multinomial else expit(Z)
+    def _weighted_sum(self, per_sample):
+        if self.weight is None:
+            return float(per_sample.sum())
+        return float(self.weight @ per_sample)
 
     def _loss(self, Z):
         if self.multinomial:
-            per_sample = -np.sum(self.Y * log_softmax(Z, axis=1), axis=1)
-        else:
-            z = Z[:, 0]
-            per_sample = np.logaddexp(0.0, z) - self.Y[:, 0] * z
-        return float(self.weight @ per_sample)
+            return self._weighted_sum(-np.sum(self.Y * log_softmax(Z, axis=1), axis=1))
+        z = Z[:, 0]
+        return self._weighted_sum(np.logaddexp(0.0, z) - self._y * z)
 
     def _residual(self, Z):
         """Derivative of the weighted loss in the linear predictor."""
-        return self.weight[:, None] * (self._probabilities(Z) - self.Y)
+        if self.multinomial:
+            R = softmax(Z, axis=1) - self.Y
+        else:
+            R = expit(Z) - self.Y
+        return R if self.weight is None else self.weight[:, None] * R
 
-    def _hessian(self, B, P):
+    # -- Newton on one support ---------------------------------------------
+
+    def _newton_binary(self, B, diag, theta):
+        """Newton on ``B theta`` (binary); returns theta, objective, z, residual."""
+        y, w, gtol = self._y, self.weight, self._gtol
+        width = B.shape[1]
+        Bt = B.T
+        z = B @ theta
+        value = self._weighted_sum(np.logaddexp(0.0, z) - y * z)
+        value += 0.5 * float(diag @ (theta * theta))
+        for _ in range(NEWTON_MAX_ITER):
+            p = expit(z)
+            r = p - y
+            if w is not None:
+                r *= w
+            g = Bt @ r
+            g += diag * theta
+            if _MAX(np.abs(g)) <= gtol:
+                return theta, value, z, r
+            h = p - p * p
+            if w is not None:
+                h *= w
+            H = (Bt * h) @ B
+            H.flat[:: width + 1] += diag
+            d = solve_normal_equations(H, g)
+            decrement = float(g @ d)
+            dz = B @ d
+            step = 1.0
+            for _ in range(_MAX_HALVINGS):
+                candidate = theta - step * d
+                z_new = z - step * dz
+                new_value = self._weighted_sum(np.logaddexp(0.0, z_new) - y * z_new)
+                new_value += 0.5 * float(diag @ (candidate * candidate))
+                if new_value <= value - _ARMIJO * step * decrement:
+                    break
+                step *= 0.5
+            else:
+                break  # no decrease at round-off level: as good as it gets
+            theta, z, value = candidate, z_new, new_value
+        r = expit(z) - y
+        if w is not None:
+            r *= w
+        return theta, value, z, r
+
+    def _multinomial_hessian(self, B, P):
         """Hessian of the weighted loss in ``vec(Theta)``, class-major order.
 
-        ``sum_i w_i (diag(p_i) - p_i p_i^T)`` Kronecker ``b_i b_i^T``: a
-        block diagonal minus one Gram matrix (a single block for two
-        classes).
+        ``sum_i w_i (diag(p_i) - p_i p_i^T) (x) b_i b_i^T``: one batch of
+        ``n_outputs`` diagonal blocks ``B^T diag(w p_c) B`` minus ``V^T V``,
+        ``V`` the rows ``sqrt(w_i) p_i (x) b_i``. Only the upper triangle of
+        ``V^T V`` is computed (``syrk``); the result is symmetrised.
         """
-        w = self.weight
-        if not self.multinomial:
-            p = P[:, 0]
-            return B.T @ ((w * p * (1 - p))[:, None] * B)
-        n_outputs, width = self.n_outputs, B.shape[1]
-        V = (np.sqrt(w)[:, None, None] * P[:, :, None] * B[:, None, :]).reshape(
-            B.shape[0], n_outputs * width
-        )
-        hess = -(V.T @ V)
+        n_samples, width = B.shape
+        n_outputs = self.n_outputs
+        WP = P if self.weight is None else self.weight[:, None] * P
+        V = P[:, :, None] * B[:, None, :]
+        if self.weight is not None:
+            V *= np.sqrt(self.weight)[:, None, None]
+        V = V.reshape(n_samples, n_outputs * width)
+        # syrk on V^T (Fortran-ordered view of the C-ordered V): V^T V.
+        hess = _SYRK(-1.0, V.T, trans=0, lower=0)
+        hess = np.triu(hess) + np.triu(hess, 1).T
+        blocks = np.matmul(WP.T[:, None, :] * B.T[None, :, :], B)
         for c in range(n_outputs):
-            block = slice(c * width, (c + 1) * width)
-            hess[block, block] += B.T @ ((w * P[:, c])[:, None] * B)
+            window = slice(c * width, (c + 1) * width)
+            hess[window, window] += blocks[c]
         return hess
 
-    def _newton(self, columns, support, coef, intercept):
-        k, n_outputs = coef.shape
-        fit_intercept = self.fit_intercept
-        if fit_intercept:
-            B = np.column_stack((columns, np.ones(columns.shape[0])))
-            theta = np.vstack((coef, intercept[None, :]))
-        else:
-            B = columns
-            theta = coef.copy()
-        width = B.shape[1]
-        # The penalty on the coefficients; the intercepts are free.
-        diag = np.zeros(width)
-        diag[:k] = self.penalty[support]
-        offset = 0.0 if fit_intercept else intercept[None, :]
-
-        def objective(Z, th):
-            return self._loss(Z) + 0.5 * float(np.sum(diag[:, None] * th * th))
-
-        Z = B @ theta + offset
-        value = objective(Z, theta)
+    def _newton_multinomial(self, B, diag, theta):
+        """Newton on ``B Theta`` (softmax); returns Theta, objective, Z, residual."""
+        Y, w, gtol = self.Y, self.weight, self._gtol
+        n_outputs, width = self.n_outputs, B.shape[1]
+        Bt = B.T
+        diag2 = diag[:, None]
+        Z = B @ theta
+        value = self._loss(Z) + 0.5 * float(np.sum(diag2 * theta * theta))
+        rows = np.arange(n_outputs) * width + width - 1
         for _ in range(NEWTON_MAX_ITER):
-            P = self._probabilities(Z)
-            G = self.weight[:, None] * (P - self.Y)
-            grad = B.T @ G + diag[:, None] * theta  # (width, n_outputs)
-            hess = self._hessian(B, P)
-            hess[np.diag_indices_from(hess)] += np.tile(diag, n_outputs)
-            if self.multinomial and fit_intercept:
+            P = softmax(Z, axis=1)
+            R = P - Y
+            if w is not None:
+                R *= w[:, None]
+            G = Bt @ R
+            G += diag2 * theta
+            if _MAX(np.abs(G), axis=None) <= gtol:
+                return theta, value, Z, R
+            hess = self._multinomial_hessian(B, P)
+            hess.flat[:: hess.shape[0] + 1] += np.tile(diag, n_outputs)
+            if self.fit_intercept:
                 # Adding a constant to every intercept leaves the softmax
                 # unchanged: a null direction of the Hessian, orthogonal to
                 # the gradient, made definite here without changing the step.
-                rows = np.arange(n_outputs) * width + width - 1
                 scale = max(float(np.mean(hess[rows, rows])), 1.0)
                 hess[np.ix_(rows, rows)] += scale / n_outputs
-            g = grad.ravel(order="F")
-            direction = -solve_normal_equations(hess, g)
-            D = direction.reshape((width, n_outputs), order="F")
-            decrement = -float(g @ direction)
-            if not decrement > self._atol:
-                break
+            g = G.ravel(order="F")
+            d = solve_normal_equations(hess, g)
+            D = d.reshape((width, n_outputs), order="F")
+            decrement = float(g @ d)
             dZ = B @ D
             step = 1.0
             for _ in range(_MAX_HALVINGS):
-                candidate = theta + step * D
-                Z_new = Z + step * dZ
-                new_value = objective(Z_new, candidate)
+                candidate = theta - step * D
+                Z_new = Z - step * dZ
+                new_value = self._loss(Z_new)
+                new_value += 0.5 * float(np.sum(diag2 * candidate * candidate))
                 if new_value <= value - _ARMIJO * step * decrement:
                     break
                 step *= 0.5
             else:
                 break
-            theta, Z, decrease, value = candidate, Z_new, value - new_value, new_value
-            if decrease <= self._atol:
-                break
-        if fit_intercept:
-            return theta[:k], theta[k], value, Z
-        return theta, intercept, value, Z
+            theta, Z, value = candidate, Z_new, new_value
+        return theta, value, Z, self._residual(Z)
+
+    def _solve_new(self, support):
+        columns = self.design.columns(support)
+        k = support.shape[0]
+        diag = self.penalty[support]
+        if self.fit_intercept:
+            B = np.concatenate((columns, self._ones), axis=1)
+            # The intercepts are not penalised.
+            diag = np.append(diag, 0.0)
+        else:
+            B = np.ascontiguousarray(columns)
+        theta = self._warm_start(B, diag)
+        if self.multinomial:
+            theta, value, Z, R = self._newton_multinomial(B, diag, theta)
+        else:
+            theta1, value, z, r = self._newton_binary(B, diag, theta[:, 0].copy())
+            theta, Z, R = theta1[:, None], z[:, None], r[:, None]
+        self._last_Z = Z
+        if self.fit_intercept:
+            return theta[:k], theta[k], value, R
+        return theta, np.zeros(self.n_outputs), value, R
+
+    # -- cache ----------------------------------------------------------------
 
     @property
     def n_solved(self):
         """Number of distinct supports solved so far."""
-        return len(self._cache)
+        return self._supports.count
 
-    def _warm_start(self, support):
-        coef = np.zeros((support.shape[0], self.n_outputs))
-        if self._last is None:
-            return coef, self.null_intercept.copy()
-        previous, previous_coef, previous_intercept = self._last
-        _, here, there = np.intersect1d(
-            support, previous, assume_unique=True, return_indices=True
+    def _remember(self, key, entry):
+        if self._cache_limit is None:
+            k = len(key) // 8
+            per_entry = 8 * (k + (k + 1 + self.n_features) * self.n_outputs) + 256
+            self._cache_limit = self.cache_bytes // per_entry
+        if self._cache_limit > 0:
+            self._cache[key] = entry
+            if len(self._cache) > self._cache_limit:
+                self._cache.popitem(last=False)
+
+    def _warm_start(self, B, diag):
+        """Start of Newton on the columns ``B``: the previous solution, projected.
+
+        The least-squares fit of the previous support's linear predictor on
+        the new columns keeps what the features both supports share
+        contributed, and gives an entering feature the share of a leaving
+        one it can explain (SEA swaps correlated features often): measured
+        on the digits, about half the Newton steps of carrying the shared
+        coefficients over with zeros for the new ones.
+        """
+        if self._last_Z is None:
+            theta = np.zeros((B.shape[1], self.n_outputs))
+            if self.fit_intercept:
+                theta[-1] = self.null_intercept
+            return theta
+        # Ridge-regularised by the L2 term over the loss's curvature bound,
+        # so that nearly collinear columns do not receive huge coefficients
+        # the L2 term would then pull back.
+        gram = B.T @ B
+        gram.flat[:: gram.shape[0] + 1] += diag / self._curvature
+        return solve_normal_equations(gram, B.T @ self._last_Z)
+
+    def _entry(self, support):
+        """``[coef, intercept, value, gradient]`` on ``support``, solved if new."""
+        key = support.tobytes()
+        entry = self._cache.get(key)
+        if entry is not None:
+            self._cache.move_to_end(key)
+            return entry
+        coef, intercept, value, R = self._solve_new(support)
+        gradient = np.array(self.design.rmatvec(R), dtype=np.float64).reshape(
+            self.n_features, self.n_outputs
         )
-        coef[here] = previous_coef[there]
-        return coef, previous_intercept.copy()
+        entry = (coef, intercept, value, gradient)
+        self._supports.add(key)
+        self._remember(key, entry)
+        return entry
+
+    # -- what SEA asks ---------------------------------------------------------
 
     def solve(self, support):
         """Minimiser on ``support``: coefficients ``(k, n_outputs)`` and the objective."""
-        key = support.tobytes()
-        hit = self._cache.get(key)
-        if hit is None:
-            coef, intercept = self._warm_start(support)
-            coef, intercept, value, Z = self._newton(
-                self.design.columns(support), support, coef, intercept
-            )
-            hit = self._cache[key] = (coef, intercept, value)
-            self._last = (support, coef, intercept)
-            self._last_Z = (key, Z)
-        return hit[0], hit[2]
+        entry = self._entry(support)
+        return entry[0], entry[2]
 
     def intercept(self, support):
-        """Intercepts of the solution on a solved ``support``."""
-        return self._cache[support.tobytes()][1]
+        """Intercepts of the solution on ``support`` (solved if needed)."""
+        return self._entry(support)[1]
 
     def refit_gradient(self, support):
-        """:meth:`solve`, and the gradient of the objective at the solution.
+        """:meth:`solve`, and the gradient of the log-loss at the solution.
 
-        The gradient, of shape ``(n_features, n_outputs)``, vanishes on the
-        support (up to the solve's tolerance).
+        The gradient ``A^T F'(Z)``, of shape ``(n_features, n_outputs)``, is
+        the datafit's, without the L2 term: SEA explores along the loss, the
+        L2 term regularises the fit on a support. On the support it is
+        ``-penalty * coef`` (up to the solve's tolerance), so that SEA's
+        exploration grows on the features in use in proportion to their
+        coefficients. The arrays are shared with the cache: read-only for
+        the caller.
         """
-        coef, value = self.solve(support)
-        key, Z = self._last_Z
-        if key != support.tobytes():
-            Z = self.design.columns(support) @ coef + self.intercept(support)
-        gradient = np.array(self.design.rmatvec(self._residual(Z)), dtype=np.float64)
-        gradient[support] += self.penalty[support, None] * coef
+        coef, _, value, gradient = self._entry(support)
         return coef, value, gradient
