@@ -48,6 +48,56 @@ def _row_norms(exploration):
     return np.einsum("ij,ij->i", exploration, exploration)
 
 
+def logistic_problem(X, Y, weight, *, C, fit_intercept, cache_bytes=None):
+    """The normalised data and the penalised log-loss, solved support by support.
+
+    The problem :class:`SEAClassifier` explores; other k-sparse classifiers
+    can share it.
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        Validated design; never modified.
+    Y : ndarray of shape (n_samples, n_outputs)
+        Labels 0/1 of the second class (one column: binary model) or the
+        one-hot encoding of the classes (multinomial model).
+    weight : ndarray of shape (n_samples,)
+        Non-negative sample (times class) weights with a positive sum.
+    C : float
+        Inverse of the L2 regularisation strength, as in
+        :class:`~sklearn.linear_model.LogisticRegression`.
+    fit_intercept : bool
+        Fit one intercept per output.
+    cache_bytes : int or None, default=None
+        Budget of the solution cache of the problem (see
+        :class:`~sklearn_sea._core._support_logistic.SupportLogistic`).
+
+    Returns
+    -------
+    prepared : PreparedDatafit
+        Normalisation; ``prepared.to_original`` maps coefficients back.
+    problem : SupportLogistic
+        The support-restricted problem in normalised coordinates.
+    """
+    prepared = prepare_datafit(X, Y, weight, fit_intercept, Logistic())
+    scale = prepared.x_scale
+    if prepared.folding is not None:
+        scale = scale[prepared.folding.representatives]
+    # LogisticRegression's ||w||^2 / (2 C), in normalised coordinates
+    # x_j = w_j scale_j, for the loss without the factor C.
+    penalty = 1.0 / (C * scale**2)
+    problem = SupportLogistic(
+        prepared.design,
+        Y,
+        prepared.weight,
+        penalty,
+        fit_intercept,
+        Y.shape[1] > 1,
+        cache_bytes=cache_bytes,
+    )
+    return prepared, problem
+
+
 def _sea_rows(problem, k, *, max_iter, step_size, exploration=None):
     """SEA with a matrix exploration variable; supports are top-k rows by norm.
 
@@ -97,7 +147,9 @@ def _sea_rows(problem, k, *, max_iter, step_size, exploration=None):
             # A repeated support repeats its refit and its step: both come
             # from the problem's cache.
             coef, value, gradient = problem.refit_gradient(support)
-            if best[3] is None or value < best[0]:
+            # A revisited support solved again after its eviction from the
+            # cache may differ at round-off: the first visit stays the best.
+            if best[3] is None or value < best[0] - 1e-12 * abs(best[0]):
                 best = (value, t, support, coef, problem.intercept(support))
             previous_key = key
         loss_curve[t] = value
@@ -291,20 +343,8 @@ class SEAClassifier(
             Y[np.arange(X.shape[0]), encoded] = 1.0
         else:
             Y = encoded[:, None].astype(np.float64)
-        prepared = prepare_datafit(X, Y, weight, self.fit_intercept, Logistic())
-        scale = prepared.x_scale
-        if prepared.folding is not None:
-            scale = scale[prepared.folding.representatives]
-        # LogisticRegression's ||w||^2 / (2 C), in normalised coordinates
-        # x_j = w_j scale_j, for the loss without the factor C.
-        penalty = 1.0 / (self.C * scale**2)
-        problem = SupportLogistic(
-            prepared.design,
-            Y,
-            prepared.weight,
-            penalty,
-            self.fit_intercept,
-            multinomial,
+        prepared, problem = logistic_problem(
+            X, Y, weight, C=self.C, fit_intercept=self.fit_intercept
         )
         if self.n_nonzero_coefs is None:
             k = int(np.ceil(np.sqrt(X.shape[1])))

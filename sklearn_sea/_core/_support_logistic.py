@@ -234,15 +234,15 @@ class SupportLogistic:
         """
         n_samples, width = B.shape
         n_outputs = self.n_outputs
-        if self.weight is not None:
-            root = np.sqrt(self.weight)[:, None]
-            B, P = root * B, root * P
+        root = None if self.weight is None else np.sqrt(self.weight)[:, None]
+        if root is not None:
+            P = root * P
         U = np.multiply(P[:, :, None], B[:, None, :]).reshape(
             n_samples, n_outputs * width
         )
         hess = U.T @ U
         np.negative(hess, out=hess)
-        diagonal_blocks = U.T @ B
+        diagonal_blocks = U.T @ (B if root is None else root * B)
         for c in range(n_outputs):
             window = slice(c * width, (c + 1) * width)
             hess[window, window] += diagonal_blocks[window]
