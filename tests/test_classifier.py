@@ -43,7 +43,8 @@ def test_multinomial_shares_one_support_and_matches_logistic_regression():
     used = np.flatnonzero(np.any(clf.coef_ != 0, axis=0))
     np.testing.assert_array_equal(used, [2, 5])
     assert clf.coef_.shape == (3, X.shape[1])
-    reference = LogisticRegression(solver="newton-cg", tol=1e-12).fit(X[:, used], y)
+    reference = LogisticRegression(C=clf.C, solver="newton-cg", tol=1e-12)
+    reference.fit(X[:, used], y)
     np.testing.assert_allclose(clf.coef_[:, used], reference.coef_, atol=1e-5)
     np.testing.assert_allclose(
         clf.predict_proba(X), reference.predict_proba(X[:, used]), atol=1e-6
@@ -124,7 +125,9 @@ def test_without_intercept_matches_logistic_regression():
     X, y = _binary(seed=7)
     clf = SEAClassifier(3, max_iter=30, fit_intercept=False).fit(X, y)
     support = np.flatnonzero(clf.coef_[0])
-    reference = LogisticRegression(fit_intercept=False, solver="newton-cg", tol=1e-12)
+    reference = LogisticRegression(
+        C=clf.C, fit_intercept=False, solver="newton-cg", tol=1e-12
+    )
     reference.fit(X[:, support], y)
     np.testing.assert_allclose(clf.coef_[0, support], reference.coef_[0], atol=1e-6)
     np.testing.assert_array_equal(clf.intercept_, [0.0])
