@@ -161,6 +161,9 @@ def _sea_rows(problem, k, *, max_iter, step_size, exploration=None):
         loss_curve[t] = value
         exploration -= step_size * gradient
     _, best_iter, best_support, best_coef, best_intercept = best
+    best_coef, best_intercept, _ = problem.solve_final(
+        best_support, best_coef, best_intercept
+    )
     coef = np.zeros((problem.n_features, problem.n_outputs))
     coef[best_support] = best_coef
     info = {

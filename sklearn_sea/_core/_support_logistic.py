@@ -50,6 +50,8 @@ NEWTON_MAX_ITER = 50
 #: near the solution: the objective is then within about the square of that
 #: fraction (relative) of its minimum.
 NEWTON_GTOL = 1e-7
+#: The same fraction for the model SEA returns (:meth:`SupportLogistic.solve_final`).
+NEWTON_GTOL_FINAL = 1e-11
 #: Bytes of per-support solutions and exploration steps a
 #: :class:`SupportLogistic` keeps for revisits (least recently used first
 #: out). An entry counts its key, coefficients, intercepts and gradient,
@@ -155,6 +157,7 @@ class SupportLogistic:
         self.Aty = -np.asarray(design.rmatvec(self._residual(Z)), dtype=np.float64)
         scale = float(_MAX(np.abs(self.Aty), axis=None, initial=0.0))
         self._gtol = NEWTON_GTOL * max(scale, np.finfo(np.float64).tiny)
+        self._gtol_final = NEWTON_GTOL_FINAL * max(scale, np.finfo(np.float64).tiny)
 
     # -- the loss ---------------------------------------------------------
 
@@ -204,7 +207,7 @@ class SupportLogistic:
         total = losses.sum() if self.weight is None else self.weight @ losses
         return float(total) + 0.5 * float(diag @ (theta * theta))
 
-    def _newton_binary(self, B, diag, theta):
+    def _newton_binary(self, B, diag, theta, gtol):
         """Newton on ``B theta`` (binary); returns theta, objective, z, residual.
 
         The ``(k + 1) x (k + 1)`` Hessian is cheap; what costs is numpy's
@@ -213,7 +216,7 @@ class SupportLogistic:
         took 7.4 steps per support instead of 4.1 on the benchmark's AR
         problems, for no gain in time.
         """
-        y, w, gtol = self._y, self.weight, self._gtol
+        y, w = self._y, self.weight
         width = B.shape[1]
         Bt = np.ascontiguousarray(B.T)
         z = B @ theta
@@ -280,7 +283,7 @@ class SupportLogistic:
             hess[window, window] += diagonal_blocks[window]
         return hess
 
-    def _newton_multinomial(self, B, diag, theta):
+    def _newton_multinomial(self, B, diag, theta, gtol):
         """Newton on ``B Theta`` (softmax); returns Theta, objective, Z, residual.
 
         The Hessian (``k n_outputs`` unknowns, the cost of a step) is
@@ -289,7 +292,7 @@ class SupportLogistic:
         factor serves again (a chord step): measured on the digits, 2.8
         factorisations per support instead of 4.7, half the time.
         """
-        Y, w, gtol = self.Y, self.weight, self._gtol
+        Y, w = self.Y, self.weight
         n_outputs, width = self.n_outputs, B.shape[1]
         Bt = B.T
         diag2 = diag[:, None]
@@ -342,7 +345,7 @@ class SupportLogistic:
             fresh = False
         return theta, value, Z, self._residual(Z)
 
-    def _solve_new(self, support):
+    def _solve_new(self, support, start=None, gtol=None):
         columns = self.design.columns(support)
         k = support.shape[0]
         diag = self.penalty[support]
@@ -352,16 +355,42 @@ class SupportLogistic:
             diag = np.append(diag, 0.0)
         else:
             B = np.ascontiguousarray(columns)
-        theta = self._warm_start(B, diag)
+        theta = self._warm_start(B, diag) if start is None else start
+        gtol = self._gtol if gtol is None else gtol
         if self.multinomial:
-            theta, value, Z, R = self._newton_multinomial(B, diag, theta)
+            theta, value, Z, R = self._newton_multinomial(B, diag, theta, gtol)
         else:
-            theta1, value, z, r = self._newton_binary(B, diag, theta[:, 0].copy())
+            theta1, value, z, r = self._newton_binary(B, diag, theta[:, 0].copy(), gtol)
             theta, Z, R = theta1[:, None], z[:, None], r[:, None]
         self._last_Z = Z
         if self.fit_intercept:
             return theta[:k], theta[k], value, R
         return theta, np.zeros(self.n_outputs), value, R
+
+    def solve_final(self, support, coef, intercept):
+        """The solution on ``support`` to :data:`NEWTON_GTOL_FINAL`.
+
+        SEA explores with solves to :data:`NEWTON_GTOL`; the model it
+        returns is refined from its ``coef`` and ``intercept``, a step or
+        two, and the multinomial intercepts are centred, so that weighted and
+        repeated samples, or two warm starts, give the same model to rounding.
+
+        Returns
+        -------
+        coef : ndarray of shape (k, n_outputs)
+        intercept : ndarray of shape (n_outputs,)
+        value : float
+            The objective there.
+        """
+        start = coef if not self.fit_intercept else np.vstack((coef, intercept))
+        coef, intercept, value, _ = self._solve_new(
+            support, start=np.array(start, dtype=np.float64), gtol=self._gtol_final
+        )
+        if self.multinomial:
+            # The softmax ignores a constant added to every intercept: the
+            # one of zero mean, so that equal problems give equal models.
+            intercept = intercept - intercept.mean()
+        return coef, intercept, value
 
     # -- cache ----------------------------------------------------------------
 
