@@ -124,9 +124,18 @@ def _sea_rows(problem, k, *, max_iter, step_size, exploration=None):
     Returns
     -------
     coef : ndarray of shape (n_features, n_outputs)
+        The solution on the support of the smallest objective seen, refined
+        by :meth:`SupportLogistic.solve_final`.
     intercept : ndarray of shape (n_outputs,)
     info : dict
         ``n_iter``, ``best_iter``, ``loss_curve``, ``n_supports_explored``.
+
+    Notes
+    -----
+    The exploration moves by ``step_size`` times
+    :meth:`SupportLogistic.refit_gradient`, the log-loss gradient without
+    the L2 term. The signature is stable: other k-sparse classifiers of the
+    package call it with a problem from :func:`logistic_problem`.
     """
     if exploration is None or not np.any(exploration):
         exploration = step_size * problem.Aty
