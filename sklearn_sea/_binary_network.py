@@ -25,6 +25,7 @@ choice and is a parameter.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import warnings
 from dataclasses import dataclass
 from numbers import Integral, Real
 
@@ -138,6 +139,30 @@ def _residual_scale(y, second_layer):
     if magnitude == 0.0 or low <= magnitude <= high:
         return 1.0
     return float(2.0 ** np.frexp(magnitude)[1])
+
+
+def _output_range(second_layer):
+    """Smallest and largest output ``sum_j v_j 1{.}`` the network can take."""
+    return (
+        float(second_layer[second_layer < 0].sum()),
+        float(second_layer[second_layer > 0].sum()),
+    )
+
+
+# A fit warns when more than this share of the targets lies farther outside
+# the range of the network's outputs than half the range's width: label noise
+# of the usual sizes never puts that many samples so far out, while targets
+# made by a network of several patches and fitted with ``n_patches=1`` do
+# (with four patches and v = 1, 11/16 of them are 2 or more, against
+# outputs in {0, 1}).
+_OUT_OF_REACH_SHARE = 0.25
+
+
+def _share_out_of_reach(y, second_layer):
+    """Share of the targets farther than half its width outside the output range."""
+    low, high = _output_range(second_layer)
+    margin = 0.5 * (high - low)
+    return float(np.mean((y < low - margin) | (y > high + margin)))
 
 
 def _pack_signs(w):
@@ -366,7 +391,14 @@ class BinaryHeavisideRegressor(RegressorMixin, BaseEstimator):
     ----------
     n_patches : int, default=1
         Number of patches ``p`` per sample; ``n_features`` must be a
-        multiple of it. ``p = 1`` is a single binary neuron.
+        multiple of it. ``p = 1`` is a single binary neuron, the default of
+        :func:`~sklearn_sea.datasets.make_binary_teacher` as well. The layout
+        of ``X`` cannot be read from the data, but a wrong ``n_patches``
+        often shows in ``y``: a fit warns when more than a quarter of the
+        targets lie outside the range of the network's outputs (from the
+        sum of the negative entries of ``second_layer`` to the sum of the
+        positive ones) by more than half its width, as the labels of a
+        four-patch network do for ``n_patches=1``.
     second_layer : array-like of shape (n_patches,), default=None
         Fixed second-layer weights ``v``; None means all ones.
     surrogate : {"relu", "identity", "clipped_relu"}, default="relu"
@@ -551,6 +583,20 @@ class BinaryHeavisideRegressor(RegressorMixin, BaseEstimator):
             )
         return v
 
+    def _warn_if_out_of_reach(self, y, second_layer):
+        share = _share_out_of_reach(y, second_layer)
+        if share > _OUT_OF_REACH_SHARE:
+            low, high = _output_range(second_layer)
+            warnings.warn(
+                f"{share:.0%} of the targets lie far outside [{low:g}, {high:g}], "
+                f"the range of the network's outputs with n_patches="
+                f"{self.n_patches}: set n_patches to the number of patches per "
+                "sample, or second_layer to the scale of the targets.",
+                UserWarning,
+                # Past this method, fit and scikit-learn's fit wrapper.
+                stacklevel=4,
+            )
+
     def _latent_init(self, n_weights):
         if self.init is None:
             rng = check_random_state(self.random_state)
@@ -588,6 +634,7 @@ class BinaryHeavisideRegressor(RegressorMixin, BaseEstimator):
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
         )
         v = self._resolve_second_layer()
+        self._warn_if_out_of_reach(y[sample_weight > 0], v)
         result = _train_binary_ste(
             _as_patches(X, self.n_patches),
             y,

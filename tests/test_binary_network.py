@@ -1,6 +1,7 @@
 """Tests of the binary Heaviside network trained by STE with projection."""
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from sklearn_sea._binary_network import (
     _pack_signs,
     _project,
     _recurrence_stats,
+    _share_out_of_reach,
     _ste_gradient,
     _step_size,
     _train_binary_ste,
@@ -305,6 +307,61 @@ def test_zero_sample_weights_raise():
         BinaryHeavisideRegressor().fit(np.ones((3, 2)), np.ones(3), np.zeros(3))
 
 
+def test_defaults_fit_the_default_teacher_without_a_warning():
+    # Both default to one patch: the default network reads the default data
+    # as it was made and recovers the teacher (N = 512 > n^1.75 for n = 32).
+    X, y, coef = make_binary_teacher(random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reg = BinaryHeavisideRegressor(random_state=0).fit(X, y)
+    assert_array_equal(reg.coef_, coef)
+    assert reg.score(X, y) == 1.0
+
+
+def test_targets_out_of_reach_of_n_patches_warn():
+    # Labels of four patches are 0..4, out of reach of one patch's {0, 1}.
+    X, y, coef = make_binary_teacher(n_patches=4, random_state=0)
+    with pytest.warns(UserWarning, match=r"outside \[0, 1\].*n_patches=1") as record:
+        BinaryHeavisideRegressor(max_iter=5, random_state=0).fit(X, y)
+    assert record[0].filename == __file__  # points at the caller's fit
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reg = BinaryHeavisideRegressor(n_patches=4, random_state=0).fit(X, y)
+    assert_array_equal(reg.coef_, coef)
+
+
+@pytest.mark.parametrize(
+    "n_patches, second_layer", [(1, None), (3, None), (2, [1.5, -2.0])]
+)
+def test_matching_layouts_do_not_warn_even_with_label_noise(n_patches, second_layer):
+    X, y, _ = make_binary_teacher(
+        400, 6, n_patches, noise=0.3, second_layer=second_layer, random_state=2
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        BinaryHeavisideRegressor(
+            n_patches, second_layer=second_layer, max_iter=5, random_state=0
+        ).fit(X, y)
+
+
+def test_out_of_reach_share_uses_the_range_of_the_second_layer():
+    # v = (1.5, -2) reaches [-2, 1.5]; far outside means beyond [-3.75, 3.25].
+    v = np.array([1.5, -2.0])
+    y = np.array([-3.7, -3.8, 3.2, 3.3, 0.0, 1.0, -1.0, 2.0])
+    assert _share_out_of_reach(y, v) == pytest.approx(2 / 8)
+    X = np.ones((8, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a quarter is not more than a quarter
+        BinaryHeavisideRegressor(2, second_layer=v, max_iter=1).fit(X, y)
+    # Zero-weight samples are not fitted, so they do not count.
+    weights = np.ones(8)
+    weights[-1] = 0.0
+    with pytest.warns(UserWarning, match="29% of the targets"):
+        BinaryHeavisideRegressor(2, second_layer=v, max_iter=1).fit(
+            X, y, sample_weight=weights
+        )
+
+
 def test_bad_teacher_for_the_path_helpers():
     X, y, coef = make_binary_teacher(30, 4, 1, random_state=0)
     reg = BinaryHeavisideRegressor(max_iter=5, random_state=0).fit(X, y)
@@ -331,8 +388,6 @@ def test_bad_data_errors_name_the_input():
 
 
 def _fit_quietly(estimator, X, y):
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)  # no overflow warning
         return estimator.fit(X, y)
@@ -399,7 +454,11 @@ def test_ordinary_labels_keep_the_loss_in_their_unit():
     X, y, _ = make_binary_teacher(80, 8, 2, noise=0.3, random_state=3)
     for factor in (1e-70, 1.0, 1e70):
         reg = BinaryHeavisideRegressor(n_patches=2, max_iter=5, random_state=0)
-        reg.fit(X, factor * y)
+        if factor > 1:  # out of reach of the unit second layer
+            with pytest.warns(UserWarning, match="second_layer to the scale"):
+                reg.fit(X, factor * y)
+        else:
+            reg.fit(X, factor * y)
         assert reg.residual_scale_ == 1.0
 
 

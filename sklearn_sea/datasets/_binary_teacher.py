@@ -50,7 +50,7 @@ def sample_inputs(shape, distribution, df, rng):
 def make_binary_teacher(
     n_samples=512,
     patch_size=32,
-    n_patches=4,
+    n_patches=1,
     *,
     distribution="gaussian",
     df=3.0,
@@ -75,8 +75,10 @@ def make_binary_teacher(
         Number of samples N.
     patch_size : int, default=32
         Number of inputs per patch n (the length of ``coef``).
-    n_patches : int, default=4
-        Number of patches p per sample.
+    n_patches : int, default=1
+        Number of patches p per sample: 1 is a single neuron, as for
+        :class:`~sklearn_sea.BinaryHeavisideRegressor`, whose ``n_patches``
+        must equal this value to read ``X`` as it was made.
     distribution : {"gaussian", "uniform", "bernoulli", "student_t"}, \
             default="gaussian"
         Law of the inputs, standardised to zero mean and unit variance:
