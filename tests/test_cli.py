@@ -81,13 +81,22 @@ def test_phase_transition_command(tmp_path, capsys):
 
 def test_ste_commands(tmp_path, capsys):
     pytest.importorskip("matplotlib")
-    argv = ["ste-sample-complexity", "--patch-sizes", "6", "--exponents", "1", "2"]
-    argv += ["--runs", "2", "--n-jobs", "1", "--quiet", "--out", str(tmp_path)]
+    argv = ["ste-sample-complexity", "--patch-sizes", "6", "12", "--exponents", "1"]
+    argv += ["2", "--runs", "2", "--n-jobs", "1", "--quiet", "--out", str(tmp_path)]
     assert main(argv) == 0
     rows = _read_csv(tmp_path / "ste_sample_complexity.csv")
-    assert {row["n_samples"] for row in rows} == {"6", "36"}
-    assert len(rows) == 4
+    assert {row["n_samples"] for row in rows} == {"6", "36", "12", "144"}
+    assert len(rows) == 8
+    assert {row["ergodic"] for row in rows} <= {"True", "False"}
+    assert {row["non_ergodic"] for row in rows} <= {"True", "False"}
     assert (tmp_path / "ste_sample_complexity.png").exists()
+    out = capsys.readouterr().out
+    assert "a binary network of 4 patches" in out
+    for notion, bound in (("ergodic", "n^2"), ("non-ergodic", "n^4")):
+        line = next(x for x in out.splitlines() if x.startswith(f"{notion} "))
+        assert "n=6: " in line and "n=12: " in line
+        assert f"paper's sufficient condition: O({bound})" in out
+    assert out.count("fitted N ~ n^") == 2
 
     argv = ["ste-recurrence", "--patch-size", "6", "--n-samples", "40"]
     argv += ["--max-iter", "30", "--n-jobs", "1", "--quiet", "--out", str(tmp_path)]
@@ -182,7 +191,11 @@ def test_ste_commands_take_the_number_of_patches(tmp_path, capsys):
     assert [int(row["hamming"]) for row in rows] == trace["hamming"].tolist()
     assert "n=5, 3 patches, N=40" in capsys.readouterr().out
     for command in ("ste-sample-complexity", "ste-recurrence"):
-        assert resolve_settings(build_parser().parse_args([command]))["n_patches"] == 1
+        # The two-layer network by default, the single neuron on request.
+        settings = resolve_settings(build_parser().parse_args([command]))
+        assert settings["n_patches"] == 4
+        args = build_parser().parse_args([command, "--n-patches", "1"])
+        assert resolve_settings(args)["n_patches"] == 1
 
 
 def test_ste_recurrence_shows_a_progress_bar_unless_quiet(tmp_path, capsys):

@@ -8,6 +8,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn_sea import BinaryHeavisideRegressor
 from sklearn_sea.datasets import make_binary_teacher
 from sklearn_sea.experiments import (
+    convergence_notions,
     ste_recovery_threshold,
     ste_recurrence,
     ste_sample_complexity,
@@ -17,19 +18,74 @@ from sklearn_sea.experiments._ste import _task_seeds
 
 def test_sample_complexity_table_and_success_pattern():
     table = ste_sample_complexity(
-        patch_sizes=[8, 16], exponents=[0.75, 2.25], n_runs=3, random_state=0
+        patch_sizes=[16, 32], exponents=[0.5, 2.0], n_runs=3, random_state=0
     )
-    columns = ["patch_size", "n_samples", "run", "success", "hamming", "n_iter"]
+    columns = [
+        "patch_size",
+        "n_samples",
+        "run",
+        "success",
+        "hamming",
+        "n_iter",
+        "first_hit",
+        "window_loss",
+        "ergodic",
+        "non_ergodic",
+    ]
     assert list(table) == columns
     assert all(table[c].shape == (12,) for c in columns)
-    # Grid N = ceil(n ** a): too few samples fail, far more than n^2 succeed.
+    # Grid N = ceil(n ** a): too few samples fail, n^2 samples succeed.
     assert_array_equal(
-        np.unique(table["n_samples"][table["patch_size"] == 16]), [8, 512]
+        np.unique(table["n_samples"][table["patch_size"] == 16]), [4, 256]
     )
     small = table["n_samples"] < table["patch_size"]
-    assert not table["success"][small].any()
-    assert table["success"][~small].all()
+    assert not table["non_ergodic"][small].any()
+    assert table["non_ergodic"][~small].all() and table["ergodic"][~small].all()
     assert_array_equal(table["success"], table["hamming"] == 0)
+
+
+def test_notions_of_convergence_on_noiseless_runs():
+    # Budget 40, window t >= 20. The teacher is a fixed point of noiseless
+    # data, so reaching it (the fitted weights are the teacher) is the
+    # non-ergodic success, and reaching it by the window's start makes the
+    # window's loss zero, the ergodic success. Two samples per n = 8 are
+    # fitted exactly by other weights too: ergodic without non-ergodic.
+    table = ste_sample_complexity(
+        patch_sizes=[8],
+        n_samples=[2, 6, 12, 64],
+        n_runs=8,
+        estimator_params={"max_iter": 40},
+        random_state=0,
+    )
+    assert_array_equal(table["non_ergodic"], table["success"])
+    assert_array_equal(table["success"], table["first_hit"] >= 0)
+    early = (table["first_hit"] >= 0) & (table["first_hit"] <= 20)
+    assert table["ergodic"][early].all()
+    assert_array_equal(table["ergodic"], table["window_loss"] == 0)
+    assert (table["ergodic"] & ~table["non_ergodic"]).any()
+    assert (table["window_loss"] >= 0).all()
+
+
+def test_convergence_notions_window_and_fixed_point():
+    # Budget 6, window t >= 3; the path stopped at iterate 2 is continued.
+    stopped = convergence_notions([3, 1, 0], [0.5, 0.2, 0.0], 0.0, 6)
+    assert stopped == {
+        "first_hit": 2,
+        "final_hamming": 0,
+        "window_loss": 0.0,
+        "teacher_loss": 0.0,
+        "ergodic": True,
+        "non_ergodic": True,
+    }
+    # Noisy labels: the teacher's loss is the reference of the ergodic mean.
+    hamming = [4, 0, 1, 0, 2, 0, 1]
+    loss = [0.9, 0.3, 0.35, 0.3, 0.4, 0.3, 0.35]
+    notions = convergence_notions(hamming, loss, 0.3, 6)
+    assert notions["window_loss"] == pytest.approx(np.mean(loss[3:]))
+    assert notions["non_ergodic"] and not notions["ergodic"]
+    assert convergence_notions(hamming, loss, 0.34, 6)["ergodic"]
+    # A visit only before the window is not a non-ergodic success.
+    assert not convergence_notions([0, 1, 1, 1], [0.3] * 4, 0.3, 3)["non_ergodic"]
 
 
 def test_runs_are_reproducible_and_independent_of_n_jobs():
@@ -45,16 +101,20 @@ def test_runs_are_reproducible_and_independent_of_n_jobs():
 
 
 def test_a_run_is_the_estimator_on_the_generator():
-    # The table must be reproducible from its coordinates alone.
+    # The table must be reproducible from its coordinates alone, on the
+    # default model: four patches, second layer all ones.
     table = ste_sample_complexity(
-        patch_sizes=[8], n_samples=[20], n_runs=1, random_state=5
+        patch_sizes=[8], n_samples=[12], n_runs=1, random_state=5
     )
     base = np.random.RandomState(5).randint(np.iinfo(np.int32).max)
-    data_seed, init_seed = _task_seeds(base, 8, 20, 0)
-    X, y, coef = make_binary_teacher(20, 8, 1, random_state=data_seed)
-    reg = BinaryHeavisideRegressor(random_state=init_seed).fit(X, y)
+    data_seed, init_seed = _task_seeds(base, 8, 12, 0)
+    X, y, coef = make_binary_teacher(12, 8, 4, random_state=data_seed)
+    reg = BinaryHeavisideRegressor(4, random_state=init_seed).fit(X, y)
     assert table["hamming"][0] == np.count_nonzero(reg.coef_ != coef)
     assert table["n_iter"][0] == reg.n_iter_
+    notions = convergence_notions(reg.hamming_path(coef), reg.loss_curve_, 0.0, 1000)
+    for name in ("first_hit", "window_loss", "ergodic", "non_ergodic"):
+        assert table[name][0] == notions[name]
 
 
 def test_estimator_params_are_forwarded():
@@ -131,7 +191,7 @@ def test_noiseless_recurrence_run_stays_at_the_teacher():
 def test_input_law_and_normalisation_are_forwarded(distribution):
     kwargs = dict(patch_sizes=[8], n_samples=[20], n_runs=3, random_state=2)
     table = ste_sample_complexity(
-        distribution=distribution, normalize=True, df=2.5, **kwargs
+        distribution=distribution, normalize=True, df=2.5, n_patches=1, **kwargs
     )
     base = np.random.RandomState(2).randint(np.iinfo(np.int32).max)
     for run in range(3):

@@ -1,7 +1,8 @@
 """Reproducible experiments returning tidy tables (dicts of numpy columns).
 
-- :func:`ste_sample_complexity` and :func:`ste_recovery_threshold`: exact
-  recovery of a binary teacher by STE against the sample size;
+- :func:`ste_sample_complexity` and :func:`ste_recovery_threshold`:
+  convergence of STE to a binary teacher against the sample size, in the
+  two senses of :func:`convergence_notions`;
 - :func:`ste_recurrence`: escapes from and returns to the teacher under label
   noise.
 - :func:`read_results`: a results table of the command line, refused
@@ -29,13 +30,19 @@ from ._sparse_recovery import (
     success_rates,
     transition_curves,
 )
-from ._ste import ste_recovery_threshold, ste_recurrence, ste_sample_complexity
+from ._ste import (
+    convergence_notions,
+    ste_recovery_threshold,
+    ste_recurrence,
+    ste_sample_complexity,
+)
 
 # The command-line specs register themselves (the registry is their import).
 from . import _sea_specs, _ste_specs  # noqa: E402, F401  isort: skip
 
 __all__ = [
     "ALGORITHMS",
+    "convergence_notions",
     "deconvolution",
     "deconvolution_example",
     "IncompleteResultsError",

@@ -282,51 +282,102 @@ def plot_deconvolution_example(example, path, *, title=None):
     return _save(fig, path)
 
 
-def plot_ste_sample_complexity(rates, path, *, title=None, powers=(1.0, 1.5, 2.0)):
-    """Exact-recovery rate of the binary teacher against ``N / n^a``.
+#: Line style of each notion of convergence in the sample-complexity figure.
+_NOTION_STYLES = {
+    "ergodic": {"linestyle": "-", "marker": "o", "label": "ergodic"},
+    "non_ergodic": {"linestyle": "--", "marker": "s", "label": "non-ergodic"},
+}
 
-    One panel per power ``a``: the curves of the different ``n`` fall on
-    each other in the panel whose ``a`` is the true growth of the sample
-    complexity.
+#: The paper's sufficient sample sizes, drawn as reference slopes.
+_REFERENCE_POWERS = ((2.0, ":", "ergodic"), (4.0, "-.", "non-ergodic"))
+
+
+def plot_ste_sample_complexity(outcome, path, *, title=None, level=0.5):
+    """Success rates and measured thresholds N(n) of both notions of convergence.
+
+    Left: the rate of each notion against ``N``, one colour per ``n``
+    (solid: ergodic, dashed: non-ergodic). Right: the threshold ``N(n)`` of
+    each notion against ``n`` on log-log axes, with its fitted exponent,
+    next to reference lines ``n^2`` and ``n^4`` (the paper's sufficient
+    conditions for ergodic and non-ergodic convergence) drawn through the
+    first measured threshold, so that slopes compare directly.
 
     Parameters
     ----------
-    rates : dict of ndarray
-        Columns ``patch_size``, ``n_samples`` and ``success_rate`` (the first
-        output of :func:`~sklearn_sea.experiments.ste_recovery_threshold`).
+    outcome : dict
+        ``{notion: (rates, thresholds, exponent)}`` for ``"ergodic"`` and
+        ``"non_ergodic"``, the outputs of
+        :func:`~sklearn_sea.experiments.ste_recovery_threshold` with that
+        ``criterion``.
     path : str or path-like
         PNG file to write.
     title : str, default=None
         Figure title.
-    powers : sequence of float, default=(1.0, 1.5, 2.0)
-        Exponents ``a`` of the panels.
+    level : float, default=0.5
+        Success rate defining the thresholds (drawn on the left panel).
 
     Returns
     -------
     path : str or path-like
     """
     Figure = require_matplotlib()
-    patch_size = np.asarray(rates["patch_size"])
-    n_samples = np.asarray(rates["n_samples"], dtype=float)
-    success = np.asarray(rates["success_rate"], dtype=float)
-    fig = Figure(figsize=(4 * len(powers), 3.6), layout="constrained")
-    axes = fig.subplots(1, len(powers), sharey=True, squeeze=False)[0]
-    for ax, power in zip(axes, powers, strict=True):
+    fig = Figure(figsize=(10, 4), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    anchor = None
+    for notion, style in _NOTION_STYLES.items():
+        rates, thresholds, exponent = outcome[notion]
+        patch_size = np.asarray(rates["patch_size"])
+        n_samples = np.asarray(rates["n_samples"], dtype=float)
+        success = np.asarray(rates["success_rate"], dtype=float)
         for index, n in enumerate(np.unique(patch_size)):
             mine = patch_size == n
             order = np.argsort(n_samples[mine])
-            ax.plot(
-                n_samples[mine][order] / float(n) ** power,
+            left.plot(
+                n_samples[mine][order],
                 success[mine][order],
-                label=f"n = {n}",
-                **_style(index),
+                color=f"C{index % 10}",
+                linestyle=style["linestyle"],
+                marker=style["marker"],
+                markersize=3,
+                label=f"n = {n}" if notion == "ergodic" else None,
             )
-        ax.set_xscale("log")
-        ax.set_xlabel(rf"$N / n^{{{power:g}}}$")
-        ax.grid(alpha=0.3)
-    axes[0].set_ylabel("exact recovery rate of $w^*$")
-    axes[0].set_ylim(-0.02, 1.02)
-    axes[0].legend(fontsize="small")
+        sizes = np.asarray(thresholds["patch_size"], dtype=float)
+        values = np.asarray(thresholds["threshold"], dtype=float)
+        found = np.isfinite(values)
+        right.plot(
+            sizes[found],
+            values[found],
+            color="k",
+            linestyle=style["linestyle"],
+            marker=style["marker"],
+            label=f"{style['label']}: N ~ n^{exponent:.2f}",
+        )
+        if anchor is None and found.any():
+            anchor = (sizes[found][0], values[found][0])
+    if anchor is not None:
+        n_grid = np.geomspace(anchor[0], np.max(outcome["ergodic"][1]["patch_size"]))
+        for power, linestyle, notion in _REFERENCE_POWERS:
+            right.plot(
+                n_grid,
+                anchor[1] * (n_grid / anchor[0]) ** power,
+                color="0.5",
+                linestyle=linestyle,
+                label=f"n^{power:g} (paper, {notion})",
+            )
+    left.axhline(level, color="0.6", linewidth=0.8)
+    left.set_xscale("log")
+    left.set_xlabel("number of samples N")
+    left.set_ylabel("share of runs converged")
+    left.set_ylim(-0.02, 1.02)
+    left.grid(alpha=0.3)
+    left.legend(fontsize="small", title="solid: ergodic, dashed: non-ergodic",
+                title_fontsize="x-small")
+    right.set_xscale("log", base=2)
+    right.set_yscale("log")
+    right.set_xlabel("n (binary weights)")
+    right.set_ylabel(f"threshold N(n) at rate {level:g}")
+    right.grid(alpha=0.3, which="both")
+    right.legend(fontsize="small")
     if title:
         fig.suptitle(title, fontsize="medium")
     return _save(fig, path)

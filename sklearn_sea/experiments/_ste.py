@@ -18,15 +18,30 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from .._binary_network import BinaryHeavisideRegressor, _recurrence_stats
+from .._binary_network import (
+    BinaryHeavisideRegressor,
+    _as_patches,
+    _forward,
+    _recurrence_stats,
+)
 from ..datasets._binary_teacher import INPUT_DISTRIBUTIONS, make_binary_teacher
 from ._engine import map_tasks
 from ._progress import ProgressBar, track
 from ._seeding import sweep_entropy, task_seeds
 
 #: Default grid of sample sizes, as exponents a in ``N = ceil(n ** a)``.
-#: It reaches past the ``n^2`` of the paper's sufficient condition.
-DEFAULT_EXPONENTS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.25)
+#: It reaches the ``n^2`` of the paper's sufficient condition for ergodic
+#: convergence, in steps fine enough to place the measured threshold.
+DEFAULT_EXPONENTS = (0.75, 0.875, 1.0, 1.125, 1.25, 1.375, 1.5, 1.75, 2.0)
+
+#: Patches per sample of the experiments: the paper's model is a two-layer
+#: network; ``n_patches=1`` is the single neuron. The second layer is fixed
+#: to all ones (reconstructed).
+DEFAULT_N_PATCHES = 4
+
+#: The two notions of convergence measured on every run (see
+#: :func:`convergence_notions`), and the exact recovery by the fitted model.
+CRITERIA = ("ergodic", "non_ergodic", "success")
 
 
 _base_seed = sweep_entropy
@@ -42,6 +57,100 @@ def _to_table(rows, columns):
     return {name: np.array([row[name] for row in rows]) for name in columns}
 
 
+def _teacher_loss(reg, X, y, coef):
+    """Training loss of the teacher, computed as the fit computes its losses."""
+    _, f = _forward(_as_patches(X, reg.n_patches), coef, reg.second_layer_)
+    return float(0.5 * np.mean(((f - y) / reg.residual_scale_) ** 2))
+
+
+def convergence_notions(hamming, loss, teacher_loss, max_iter):
+    """Ergodic and non-ergodic convergence of one STE run, measured.
+
+    The budget is ``T = max_iter`` updates, iterates ``w_0, ..., w_T``; the
+    *window* is the last half of the budget, ``t >= T // 2``. A run that
+    stopped early sits at an exact fixed point (zero STE gradient), where
+    every later iterate would stay: it is continued there up to ``T``.
+
+    - **ergodic**: the mean training loss over the window is at most the
+      teacher's (zero on noiseless data; compared up to a relative 1e-9
+      for rounding), i.e. the time-averaged loss has reached the global
+      minimum within the budget;
+    - **non-ergodic**: the iterate itself equals the teacher ``w*`` at
+      least once in the window. On noiseless data the teacher is a fixed
+      point, so this means ``w_T = w*``: the iterates reached it and stay.
+
+    Parameters
+    ----------
+    hamming : ndarray of shape (n_iter + 1,)
+        Hamming distance of every iterate to the teacher.
+    loss : ndarray of shape (n_iter + 1,)
+        Training loss of every iterate (the fit's ``loss_curve_``).
+    teacher_loss : float
+        Training loss of the teacher, in the unit of ``loss``.
+    max_iter : int
+        The budget ``T``.
+
+    Returns
+    -------
+    notions : dict
+        ``first_hit`` (first iterate at the teacher, -1 if none),
+        ``final_hamming`` (of ``w_T``), ``window_loss`` (mean loss over the
+        window), ``teacher_loss``, ``ergodic`` and ``non_ergodic`` (bool).
+
+    See Also
+    --------
+    ste_sample_complexity : Both notions for every run of a sweep.
+
+    Examples
+    --------
+    >>> from sklearn_sea.experiments import convergence_notions
+
+    A noiseless run that reached the teacher at iteration 3 and stopped
+    there (its fixed point), with a budget of 10:
+
+    >>> notions = convergence_notions([5, 2, 1, 0], [0.4, 0.1, 0.05, 0.0], 0.0, 10)
+    >>> notions["first_hit"], notions["ergodic"], notions["non_ergodic"]
+    (3, True, True)
+
+    One that settled on other weights fitting the training data exactly:
+
+    >>> notions = convergence_notions([5, 2, 1, 1], [0.4, 0.1, 0.05, 0.0], 0.0, 10)
+    >>> notions["final_hamming"], notions["ergodic"], notions["non_ergodic"]
+    (1, True, False)
+    """
+    hamming = np.asarray(hamming)
+    loss = np.asarray(loss, dtype=float)
+    missing = max_iter + 1 - hamming.shape[0]
+    if missing > 0:
+        hamming = np.concatenate([hamming, np.repeat(hamming[-1:], missing)])
+        loss = np.concatenate([loss, np.repeat(loss[-1:], missing)])
+    window = slice(max_iter // 2, max_iter + 1)
+    window_loss = float(loss[window].mean())
+    hits = np.flatnonzero(hamming == 0)
+    return {
+        "first_hit": int(hits[0]) if hits.size else -1,
+        "final_hamming": int(hamming[max_iter]),
+        "window_loss": window_loss,
+        "teacher_loss": float(teacher_loss),
+        "ergodic": bool(window_loss <= teacher_loss * (1.0 + 1e-9)),
+        "non_ergodic": bool(np.any(hamming[window] == 0)),
+    }
+
+
+_RUN_COLUMNS = [
+    "patch_size",
+    "n_samples",
+    "run",
+    "success",
+    "hamming",
+    "n_iter",
+    "first_hit",
+    "window_loss",
+    "ergodic",
+    "non_ergodic",
+]
+
+
 def _recovery_run(
     patch_size, n_samples, run, n_patches, data_params, estimator_params, base
 ):
@@ -53,6 +162,12 @@ def _recovery_run(
         n_patches=n_patches, random_state=init_seed, **estimator_params
     ).fit(X, y)
     hamming = int(np.count_nonzero(np.sign(reg.coef_) != np.sign(coef)))
+    notions = convergence_notions(
+        reg.hamming_path(coef),
+        reg.loss_curve_,
+        _teacher_loss(reg, X, y, coef),
+        reg.max_iter,
+    )
     return {
         "patch_size": patch_size,
         "n_samples": n_samples,
@@ -60,6 +175,10 @@ def _recovery_run(
         "success": hamming == 0,
         "hamming": hamming,
         "n_iter": reg.n_iter_,
+        "first_hit": notions["first_hit"],
+        "window_loss": notions["window_loss"],
+        "ergodic": notions["ergodic"],
+        "non_ergodic": notions["non_ergodic"],
     }
 
 
@@ -92,7 +211,7 @@ def ste_sample_complexity(
     *,
     n_samples=None,
     exponents=DEFAULT_EXPONENTS,
-    n_patches=1,
+    n_patches=DEFAULT_N_PATCHES,
     n_runs=5,
     distribution="gaussian",
     df=3.0,
@@ -103,12 +222,17 @@ def ste_sample_complexity(
     verbose=0,
     progress=False,
 ):
-    """Exact recovery of a binary teacher against the sample size.
+    """Convergence of STE to a binary teacher against the sample size.
 
     For every patch size ``n`` and sample size ``N`` on a grid, ``n_runs``
-    noiseless teacher problems (:func:`~sklearn_sea.datasets.make_binary_teacher`)
-    are fitted by :class:`~sklearn_sea.BinaryHeavisideRegressor` from a
-    random start; a run succeeds when the fitted weights equal the teacher.
+    noiseless teacher problems (:func:`~sklearn_sea.datasets.make_binary_teacher`,
+    ``n_patches`` patches per sample, second layer all ones) are fitted by
+    :class:`~sklearn_sea.BinaryHeavisideRegressor` from a random start.
+    Every run records both notions of convergence of
+    :func:`convergence_notions` (ergodic: the loss averaged over the last
+    half of the budget is the global minimum, zero; non-ergodic: the
+    iterate itself is the teacher in that half) and whether the fitted
+    weights equal the teacher.
 
     Parameters
     ----------
@@ -117,10 +241,11 @@ def ste_sample_complexity(
     n_samples : array-like of int, default=None
         Sample sizes used for every ``n``. None uses ``ceil(n ** a)`` for
         ``a`` in ``exponents``, a grid that scales with ``n``.
-    exponents : array-like of float, default=(0.75, 1.0, ..., 2.25)
-        Exponents of the default grid (reaching past the paper's ``n^2``).
-    n_patches : int, default=1
-        Patches per sample.
+    exponents : array-like of float, default=(0.75, 0.875, ..., 1.5, 1.75, 2.0)
+        Exponents of the default grid (reaching the paper's ``n^2``).
+    n_patches : int, default=4
+        Patches per sample: the two-layer network of the paper, with the
+        second layer fixed to all ones; 1 is a single binary neuron.
     n_runs : int, default=5
         Independent problems per grid point.
     distribution : str, default="gaussian"
@@ -133,6 +258,7 @@ def ste_sample_complexity(
     estimator_params : dict, default=None
         Extra parameters of the regressor (``surrogate``, ``eta0``,
         ``max_iter``, ...); ``n_patches`` and ``random_state`` are set here.
+        ``max_iter`` is the budget of both notions of convergence.
     random_state : int, RandomState instance or None, default=0
         Seed from which each run's data and initial point are derived.
     n_jobs : int, default=None
@@ -146,8 +272,11 @@ def ste_sample_complexity(
     -------
     table : dict of ndarray
         One row per run: ``patch_size``, ``n_samples``, ``run``, ``success``
-        (bool), ``hamming`` (distance of the fitted weights to the teacher)
-        and ``n_iter``.
+        (the fitted ``coef_`` is the teacher), ``hamming`` (distance of
+        ``coef_`` to the teacher), ``n_iter``, ``first_hit`` (first iterate
+        at the teacher, -1 if none), ``window_loss`` (mean training loss
+        over the last half of the budget), ``ergodic`` and ``non_ergodic``
+        (bool, see :func:`convergence_notions`).
 
     See Also
     --------
@@ -156,10 +285,18 @@ def ste_sample_complexity(
     Examples
     --------
     >>> from sklearn_sea.experiments import ste_sample_complexity
-    >>> table = ste_sample_complexity(patch_sizes=[8], n_samples=[4, 128],
+    >>> table = ste_sample_complexity(patch_sizes=[8], n_samples=[2, 64],
     ...                               n_runs=3)
-    >>> table["n_samples"].tolist(), table["success"].tolist()
-    ([4, 4, 4, 128, 128, 128], [False, False, False, True, True, True])
+    >>> table["n_samples"].tolist()
+    [2, 2, 2, 64, 64, 64]
+    >>> table["non_ergodic"].tolist()
+    [False, False, False, True, True, True]
+
+    Two samples are fitted exactly by weights other than the teacher's: the
+    loss reaches its global minimum (ergodic) but not at ``w*``.
+
+    >>> table["ergodic"].tolist()
+    [True, True, True, True, True, True]
     """
     params = dict(estimator_params or {})
     data_params = {"distribution": distribution, "df": df, "normalize": normalize}
@@ -178,9 +315,7 @@ def ste_sample_complexity(
     )
     with ProgressBar(len(tasks), "STE sample complexity", enabled=progress) as bar:
         rows = list(track(results, bar))
-    return _to_table(
-        rows, ["patch_size", "n_samples", "run", "success", "hamming", "n_iter"]
-    )
+    return _to_table(rows, _RUN_COLUMNS)
 
 
 def _crossing(sizes, rates, level):
@@ -207,10 +342,11 @@ def _crossing(sizes, rates, level):
     {
         "table": [dict],
         "level": [Interval(Real, 0, 1, closed="right")],
+        "criterion": [StrOptions(set(CRITERIA))],
     },
     prefer_skip_nested_validation=True,
 )
-def ste_recovery_threshold(table, level=0.5):
+def ste_recovery_threshold(table, level=0.5, *, criterion="success"):
     """Success rates, recovery threshold per patch size and its growth in n.
 
     Parameters
@@ -219,6 +355,10 @@ def ste_recovery_threshold(table, level=0.5):
         Output of :func:`ste_sample_complexity`.
     level : float, default=0.5
         Success rate defining the threshold (e.g. 0.5 or 0.95).
+    criterion : {"success", "ergodic", "non_ergodic"}, default="success"
+        The column counted as a success: exact recovery by the fitted
+        weights, or one of the two notions of convergence of
+        :func:`convergence_notions`.
 
     Returns
     -------
@@ -230,8 +370,10 @@ def ste_recovery_threshold(table, level=0.5):
         from which the rate stays at or above ``level``, interpolated in
         ``log N``; NaN if not reached on the grid), ``censored`` (the first
         grid point already succeeded, so the threshold is an upper bound)
-        and ``threshold_over_n2`` (threshold / n^2, to compare with the
-        paper's ``O(n^2)`` sufficient condition).
+        ``threshold_over_n2`` and ``threshold_over_n4`` (threshold / n^2
+        and / n^4, to compare with the paper's sufficient conditions,
+        ``O(n^2)`` samples for ergodic and ``O(n^4)`` for non-ergodic
+        convergence).
     exponent : float
         Slope ``a`` of the least-squares fit ``log threshold = a log n + b``
         over the patch sizes with an uncensored finite threshold (NaN with
@@ -249,7 +391,12 @@ def ste_recovery_threshold(table, level=0.5):
     """
     patch_size = np.asarray(table["patch_size"])
     n_samples = np.asarray(table["n_samples"])
-    success = np.asarray(table["success"], dtype=float)
+    if criterion not in table:
+        raise ValueError(
+            f"criterion={criterion!r} is not a column of table; its columns "
+            f"are {sorted(table)}."
+        )
+    success = np.asarray(table[criterion], dtype=float)
     rate_rows, threshold_rows = [], []
     for n in np.unique(patch_size):
         in_n = patch_size == n
@@ -271,10 +418,18 @@ def ste_recovery_threshold(table, level=0.5):
                 "threshold": threshold,
                 "censored": censored,
                 "threshold_over_n2": threshold / float(n) ** 2,
+                "threshold_over_n4": threshold / float(n) ** 4,
             }
         )
     thresholds = _to_table(
-        threshold_rows, ["patch_size", "threshold", "censored", "threshold_over_n2"]
+        threshold_rows,
+        [
+            "patch_size",
+            "threshold",
+            "censored",
+            "threshold_over_n2",
+            "threshold_over_n4",
+        ],
     )
     usable = np.isfinite(thresholds["threshold"]) & ~thresholds["censored"]
     exponent = float("nan")
@@ -304,7 +459,10 @@ def _recurrence_run(
         **estimator_params,
     ).fit(X, y)
     hamming = reg.hamming_path(coef)
-    return hamming, reg.loss_curve_, _recurrence_stats(hamming)
+    notions = convergence_notions(
+        hamming, reg.loss_curve_, _teacher_loss(reg, X, y, coef), max_iter
+    )
+    return hamming, reg.loss_curve_, {**_recurrence_stats(hamming), **notions}
 
 
 @validate_params(
@@ -326,7 +484,7 @@ def _recurrence_run(
 def ste_recurrence(
     patch_size=16,
     *,
-    n_patches=1,
+    n_patches=DEFAULT_N_PATCHES,
     n_samples=256,
     noise=0.3,
     max_iter=2000,
@@ -347,8 +505,10 @@ def ste_recurrence(
     ----------
     patch_size : int, default=16
         Dimension ``n`` of the binary weights.
-    n_patches : int, default=1
-        Patches per sample.
+    n_patches : int, default=4
+        Patches per sample: the two-layer network of
+        :func:`ste_sample_complexity` (second layer all ones); 1 is a single
+        binary neuron.
     n_samples : int, default=256
         Sample size N.
     noise : float, default=0.3
@@ -380,7 +540,9 @@ def ste_recurrence(
         One row per run: ``run`` and the statistics of
         :meth:`~sklearn_sea.BinaryHeavisideRegressor.recurrence_stats`
         (``share_at_teacher``, ``first_hit``, ``n_visits``, ``n_escapes``,
-        ``n_returns``, ``mean_hamming``, ...).
+        ``n_returns``, ``mean_hamming``, ...) and the two notions of
+        convergence of :func:`convergence_notions` (``final_hamming``,
+        ``window_loss``, ``teacher_loss``, ``ergodic``, ``non_ergodic``).
 
     Examples
     --------
