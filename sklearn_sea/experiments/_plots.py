@@ -370,8 +370,11 @@ def plot_ste_sample_complexity(outcome, path, *, title=None, level=0.5):
     left.set_ylabel("share of runs converged")
     left.set_ylim(-0.02, 1.02)
     left.grid(alpha=0.3)
-    left.legend(fontsize="small", title="solid: ergodic, dashed: non-ergodic",
-                title_fontsize="x-small")
+    left.legend(
+        fontsize="small",
+        title="solid: ergodic, dashed: non-ergodic",
+        title_fontsize="x-small",
+    )
     right.set_xscale("log", base=2)
     right.set_yscale("log")
     right.set_xlabel("n (binary weights)")

@@ -95,9 +95,7 @@ def _sample_complexity_run(settings, tables):
     )
     tables.write("ste_sample_complexity", as_rows(table))
     return {
-        notion: ste_recovery_threshold(
-            table, level=THRESHOLD_LEVEL, criterion=notion
-        )
+        notion: ste_recovery_threshold(table, level=THRESHOLD_LEVEL, criterion=notion)
         for notion in NOTIONS
     }
 
@@ -238,10 +236,14 @@ def _recurrence_summary(outcome, settings):
         f"{'run':<5}" + "".join(f"{key:>18}" for key in shown),
     ]
     for row in as_rows(summary):
-        lines.append(
-            f"{row['run']:<5}" + "".join(f"{row[key]:>18.4g}" for key in shown)
-        )
+        lines.append(f"{row['run']:<5}" + "".join(_cell(row[key]) for key in shown))
     return lines
+
+
+def _cell(value):
+    if isinstance(value, bool):
+        return f"{'yes' if value else 'no':>18}"
+    return f"{value:>18.4g}"
 
 
 def _recurrence_figures(outcome, settings):
