@@ -88,6 +88,39 @@ def test_convergence_notions_window_and_fixed_point():
     assert not convergence_notions([0, 1, 1, 1], [0.3] * 4, 0.3, 3)["non_ergodic"]
 
 
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        (([0, 1, 2], [0.0, 0.1, 0.2], 0.0, 1), "hamming must be 1-D with 1 to"),
+        (([], [], 0.0, 3), r"got shape \(0,\)"),
+        (([1, 0], [0.1], 0.0, 3), "loss must have the shape of hamming"),
+        (([1, 0], [0.1, 0.0], -1.0, 3), "'teacher_loss' parameter"),
+        (([1, 0], [0.1, 0.0], 0.0, 0), "'max_iter' parameter"),
+    ],
+)
+def test_convergence_notions_bad_input_is_named(args, match):
+    with pytest.raises(ValueError, match=match):
+        convergence_notions(*args)
+
+
+def test_threshold_of_each_notion_and_of_a_missing_column():
+    table = {
+        "patch_size": np.array([4, 4, 4, 4]),
+        "n_samples": np.array([2, 2, 16, 16]),
+        "success": np.array([False, False, True, True]),
+        "ergodic": np.array([True, True, True, True]),
+        "non_ergodic": np.array([False, False, True, True]),
+    }
+    _, ergodic, _ = ste_recovery_threshold(table, criterion="ergodic")
+    _, non_ergodic, _ = ste_recovery_threshold(table, criterion="non_ergodic")
+    assert ergodic["threshold"][0] == 2 and ergodic["censored"][0]
+    assert non_ergodic["threshold"][0] == pytest.approx(np.sqrt(2 * 16))
+    assert_allclose(non_ergodic["threshold_over_n4"], non_ergodic["threshold"] / 256)
+    del table["ergodic"]
+    with pytest.raises(ValueError, match="criterion='ergodic' is not a column"):
+        ste_recovery_threshold(table, criterion="ergodic")
+
+
 def test_runs_are_reproducible_and_independent_of_n_jobs():
     kwargs = dict(patch_sizes=[8], n_samples=[16, 40], n_runs=2, random_state=3)
     serial = ste_sample_complexity(**kwargs, n_jobs=1)

@@ -63,6 +63,15 @@ def _teacher_loss(reg, X, y, coef):
     return float(0.5 * np.mean(((f - y) / reg.residual_scale_) ** 2))
 
 
+@validate_params(
+    {
+        "hamming": ["array-like"],
+        "loss": ["array-like"],
+        "teacher_loss": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
 def convergence_notions(hamming, loss, teacher_loss, max_iter):
     """Ergodic and non-ergodic convergence of one STE run, measured.
 
@@ -120,6 +129,16 @@ def convergence_notions(hamming, loss, teacher_loss, max_iter):
     """
     hamming = np.asarray(hamming)
     loss = np.asarray(loss, dtype=float)
+    if hamming.ndim != 1 or not 1 <= hamming.shape[0] <= max_iter + 1:
+        raise ValueError(
+            f"hamming must be 1-D with 1 to max_iter + 1 = {max_iter + 1} "
+            f"entries (one per iterate); got shape {hamming.shape}."
+        )
+    if loss.shape != hamming.shape:
+        raise ValueError(
+            f"loss must have the shape of hamming, {hamming.shape} (one value "
+            f"per iterate); got {loss.shape}."
+        )
     missing = max_iter + 1 - hamming.shape[0]
     if missing > 0:
         hamming = np.concatenate([hamming, np.repeat(hamming[-1:], missing)])
