@@ -371,6 +371,7 @@ def plot_ste_sample_complexity(outcome, path, *, title=None, level=0.5):
     left.set_ylim(-0.02, 1.02)
     left.grid(alpha=0.3)
     left.legend(
+        loc="best",
         fontsize="small",
         title="solid: ergodic, dashed: non-ergodic",
         title_fontsize="x-small",
