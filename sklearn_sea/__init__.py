@@ -11,7 +11,8 @@ The whole public API:
   and :class:`SEARegressorIC` (k by cross-validation or by AIC/BIC), and
   :func:`sea_path` (the solutions for k = 1, 2, ...);
 - :class:`SEAClassifier`: k-sparse logistic regression (binary, and
-  multinomial with one support shared by all classes);
+  multinomial with one support shared by all classes), and the baselines
+  :class:`OMPClassifier` and :class:`HTPClassifier`;
 - :class:`BinaryHeavisideRegressor`: a binary-weight Heaviside network trained
   with the straight-through estimator;
 - :mod:`sklearn_sea.datafits`: the losses SEA minimises (least squares,
@@ -40,6 +41,7 @@ from ._baselines import (
 )
 from ._binary_network import BinaryHeavisideRegressor
 from ._classifier import SEAClassifier
+from ._classifier_baselines import HTPClassifier, OMPClassifier
 from ._cv import SEARegressorCV
 from ._information_criterion import SEARegressorIC
 from ._path import sea_path
@@ -57,8 +59,10 @@ __all__ = [
     "BinaryHeavisideRegressor",
     "CoSaMPRegressor",
     "ELSRegressor",
+    "HTPClassifier",
     "HTPRegressor",
     "IHTRegressor",
+    "OMPClassifier",
     "OMPRRegressor",
     "OMPRegressor",
     "SPRegressor",

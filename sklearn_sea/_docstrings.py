@@ -1,4 +1,4 @@
-"""Docstring fragments shared by the k-sparse regressors.
+"""Docstring fragments shared by the k-sparse estimators.
 
 The baselines document the same parameters and attributes in the same
 words; each sentence is written once here. A class docstring holds a
@@ -38,6 +38,35 @@ intercept_ : float or ndarray of shape (n_targets,)
     Independent term. A scalar of the dtype of ``X`` for
     1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
     is False (as in scikit-learn's linear models).
+""",
+    "classifier_k": """\
+n_nonzero_coefs : int, default=None
+    Number of features k, shared by all classes. None means
+    ``ceil(sqrt(n_features))``. Values above ``n_features`` are clipped
+    with a warning.
+""",
+    "classifier_parameters": """\
+C : float, default=1.0
+    Inverse of the L2 regularisation strength, as in
+    :class:`~sklearn.linear_model.LogisticRegression`: the objective is
+    ``C * sum_i s_i log-loss_i + ||w||^2 / 2`` with ``s_i`` the sample
+    (times class) weights, on the coefficients in the scale of ``X`` (the
+    intercept is not penalised). On a fixed support the model is
+    LogisticRegression's on those columns.
+fit_intercept : bool, default=True
+    Fit one intercept per class (per model for two classes).
+class_weight : dict, "balanced" or None, default=None
+    Weights of the classes, multiplied with ``sample_weight``, as in
+    LogisticRegression.
+""",
+    "classifier_attributes": """\
+classes_ : ndarray of shape (n_classes,)
+    The class labels.
+coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+    Coefficients, at most ``n_nonzero_coefs_`` nonzero columns (features
+    shared by every class).
+intercept_ : ndarray of shape (1,) or (n_classes,)
+    Intercepts.
 """,
     "input_attributes": """\
 n_features_in_ : int
