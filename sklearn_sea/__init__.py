@@ -12,7 +12,8 @@ The whole public API:
   :func:`sea_path` (the solutions for k = 1, 2, ...);
 - :class:`SEAClassifier`: k-sparse logistic regression (binary, and
   multinomial with one support shared by all classes), and the baselines
-  :class:`OMPClassifier` and :class:`HTPClassifier`;
+  :class:`OMPClassifier` and :class:`HTPClassifier`; :class:`SEAClassifierCV`
+  (k by cross-validation);
 - :class:`BinaryHeavisideRegressor`: a binary-weight Heaviside network trained
   with the straight-through estimator;
 - :mod:`sklearn_sea.datafits`: the losses SEA minimises (least squares,
@@ -42,6 +43,7 @@ from ._baselines import (
 from ._binary_network import BinaryHeavisideRegressor
 from ._classifier import SEAClassifier
 from ._classifier_baselines import HTPClassifier, OMPClassifier
+from ._classifier_cv import SEAClassifierCV
 from ._cv import SEARegressorCV
 from ._information_criterion import SEARegressorIC
 from ._path import sea_path
@@ -67,6 +69,7 @@ __all__ = [
     "OMPRegressor",
     "SPRegressor",
     "SEAClassifier",
+    "SEAClassifierCV",
     "SEARegressor",
     "SEARegressorCV",
     "SEARegressorIC",

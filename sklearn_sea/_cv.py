@@ -237,7 +237,45 @@ def _sea_path_mse(X, y, sample_weight, train, test, max_n_nonzero_coefs, params)
     return np.average(sq_error, axis=0, weights=weight)
 
 
-class SEARegressorCV(SparseLinearModelMixin, BaseEstimator):
+class SplitterRoutingMixin:
+    """Routes the metadata of ``fit`` to the ``cv`` splitter, as LassoCV does.
+
+    Shared by the estimators that choose k by cross-validation.
+    """
+
+    def _split_params(self, sample_weight, params):
+        """The keyword arguments of ``cv.split``."""
+        if _routing_enabled():
+            routed = process_routing(self, "fit", sample_weight=sample_weight, **params)
+            return routed.splitter.split
+        # Without routing, groups is the one splitter argument scikit-learn's
+        # model-selection tools have always passed on.
+        _raise_for_params(params, self, "fit", allow={"groups"})
+        return params
+
+    def get_metadata_routing(self):
+        """Get the metadata routing of this object.
+
+        ``sample_weight`` is consumed by the fits and the held-out scores;
+        the ``cv`` splitter receives the metadata its ``split`` requests
+        (``groups`` for :class:`~sklearn.model_selection.GroupKFold`).
+
+        Returns
+        -------
+        routing : MetadataRouter
+            Routing of ``fit`` parameters to the splitter.
+        """
+        return (
+            MetadataRouter(owner=self)
+            .add_self_request(self)
+            .add(
+                splitter=check_cv(self.cv),
+                method_mapping=MethodMapping().add(caller="fit", callee="split"),
+            )
+        )
+
+
+class SEARegressorCV(SplitterRoutingMixin, SparseLinearModelMixin, BaseEstimator):
     """SEA regressor with the number of nonzero coefficients chosen by CV.
 
     For each cross-validation fold, SEA is run along a path
@@ -525,37 +563,6 @@ class SEARegressorCV(SparseLinearModelMixin, BaseEstimator):
                 )
         self._refit(X, y, y_2d, weight)
         return self
-
-    def _split_params(self, sample_weight, params):
-        """The keyword arguments of ``cv.split``."""
-        if _routing_enabled():
-            routed = process_routing(self, "fit", sample_weight=sample_weight, **params)
-            return routed.splitter.split
-        # Without routing, groups is the one splitter argument scikit-learn's
-        # model-selection tools have always passed on.
-        _raise_for_params(params, self, "fit", allow={"groups"})
-        return params
-
-    def get_metadata_routing(self):
-        """Get the metadata routing of this object.
-
-        ``sample_weight`` is consumed by the fits and the held-out errors;
-        the ``cv`` splitter receives the metadata its ``split`` requests
-        (``groups`` for :class:`~sklearn.model_selection.GroupKFold`).
-
-        Returns
-        -------
-        routing : MetadataRouter
-            Routing of ``fit`` parameters to the splitter.
-        """
-        return (
-            MetadataRouter(owner=self)
-            .add_self_request(self)
-            .add(
-                splitter=check_cv(self.cv),
-                method_mapping=MethodMapping().add(caller="fit", callee="split"),
-            )
-        )
 
     def _refit(self, X, y, y_2d, weight):
         """Fit the selected k as the path on all the data would reach it."""

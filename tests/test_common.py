@@ -14,7 +14,9 @@ from sklearn_sea import (
     CoSaMPRegressor,
     HTPRegressor,
     IHTRegressor,
+    HTPClassifier,
     SEAClassifier,
+    SEAClassifierCV,
     SEARegressor,
     SEARegressorCV,
     SEARegressorIC,
@@ -25,8 +27,14 @@ from sklearn_sea.datafits import Huber
 
 from _public_api import public_estimator_classes
 
-#: Parameters without a default, per class.
-REQUIRED = {SEASelector: {"estimator": Lasso(alpha=0.01)}}
+#: Parameters without a default, per class, and settings that keep the
+#: checks fast where the defaults fit many models per check (5 folds times
+#: 5 support sizes times 300 supports): the checks' verdicts do not depend
+#: on them.
+REQUIRED = {
+    SEASelector: {"estimator": Lasso(alpha=0.01)},
+    SEAClassifierCV: {"max_iter": 30, "cv": 3},
+}
 
 #: Further settings that reach other code paths.
 VARIANTS = [
@@ -45,6 +53,7 @@ VARIANTS = [
     SEASelector(ElasticNet(alpha=0.01), n_nonzero_coefs=2, max_iter=50),
     SEASelector(SEARegressor(2, max_iter=20), max_iter=50),
     SEAClassifier(3, C=10.0, max_iter=30),
+    HTPClassifier(3, C=10.0, step_size=10.0),
     BinaryHeavisideRegressor(
         surrogate="clipped_relu", learning_rate="constant", max_iter=20
     ),
