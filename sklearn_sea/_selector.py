@@ -1,35 +1,60 @@
 """SEA as a feature selector after any estimator that exposes ``coef_``.
 
-The estimator (Lasso, ElasticNet, OMP, a k-sparse estimator of this package,
-...) provides the starting point; SEA explores supports from there and keeps
-the best one, so the selected support never fits the training data worse than
-the least-squares refit on the estimator's own largest coefficients. The SEA
-run itself is delegated to :class:`~sklearn_sea.SEARegressor` with
-``init=<fitted estimator>``.
+The estimator (Lasso, ElasticNet, OMP, an L1-penalised LogisticRegression, a
+k-sparse estimator of this package, ...) provides the starting point; SEA
+explores supports from there and keeps the best one, so the selected support
+never fits the training data worse than the refit on the estimator's own
+largest coefficients. The SEA run itself is delegated to
+:class:`~sklearn_sea.SEARegressor` (least squares) after a regressor and to
+:class:`~sklearn_sea.SEAClassifier` (penalised log-loss) after a classifier,
+with ``init=<fitted estimator>``.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 import warnings
 from copy import deepcopy
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
+from sklearn.base import (
+    BaseEstimator,
+    MetaEstimatorMixin,
+    _fit_context,
+    clone,
+    is_classifier,
+)
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils import get_tags
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
     _routing_enabled,
     process_routing,
 )
-from sklearn.utils.validation import check_is_fitted, has_fit_parameter
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    has_fit_parameter,
+)
 
 from ._base import check_sample_weight, validate_regression_data
-from ._sea import DEFAULT_MAX_ITER, SEARegressor
+from ._classifier import SEAClassifier
+from ._classifier_base import validate_classification_data
+from ._sea import SEARegressor
+
+#: Fitted attributes the selector copies from its SEA estimator.
+_SEA_ATTRIBUTES = (
+    "coef_",
+    "intercept_",
+    "n_nonzero_coefs_",
+    "n_iter_",
+    "best_iter_",
+    "loss_curve_",
+    "n_supports_explored_",
+)
 
 
 def _n_nonzero(coef):
@@ -49,8 +74,14 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     worse, on the training data, than the estimator's own. The selected
     features are those with a nonzero refined coefficient.
 
+    After a classifier (an estimator whose ``_estimator_type`` is
+    "classifier", e.g. ``LogisticRegression(l1_ratio=1, solver="liblinear")``)
+    the objective is the L2-penalised log-loss of
+    :class:`~sklearn_sea.SEAClassifier` instead of least squares, with one
+    support shared by all classes, and ``y`` holds class labels.
+
     Use it like :class:`~sklearn.feature_selection.SelectFromModel`, e.g.
-    between a scaler and a final regressor in a
+    between a scaler and a final regressor or classifier in a
     :class:`~sklearn.pipeline.Pipeline`.
 
     Read more in :ref:`replacing_lasso_omp`.
@@ -63,45 +94,63 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         :class:`~sklearn.linear_model.LassoCV`,
         :class:`~sklearn.linear_model.ElasticNet`,
         :class:`~sklearn.linear_model.OrthogonalMatchingPursuit`, a k-sparse
-        estimator of this package, ... Unfitted unless ``prefit=True``.
+        estimator of this package, ...; or classifier exposing ``coef_`` of
+        shape ``(1, n_features)`` or ``(n_classes, n_features)``:
+        :class:`~sklearn.linear_model.LogisticRegression`,
+        :class:`~sklearn.svm.LinearSVC`, :class:`~sklearn_sea.SEAClassifier`,
+        ... Unfitted unless ``prefit=True``.
     n_nonzero_coefs : int or array-like of shape (n_targets,), default=None
         Number of features to select, k, or one k per target. None uses the number of nonzero
         coefficients of the fitted estimator (the largest over targets, at
-        least one), which is what "refine the Lasso support" means; give it
-        explicitly for a dense estimator such as Ridge. Values above
-        ``n_features`` are clipped with a warning.
+        least one; after a classifier, the features with a nonzero
+        coefficient for some class), which is what "refine the Lasso
+        support" means; give it explicitly for a dense estimator such as
+        Ridge. Values above ``n_features`` are clipped with a warning.
     prefit : bool, default=False
         Whether ``estimator`` is already fitted. It is then used as given
         (a deep copy is stored in ``estimator_``) and ``fit_params`` are
         ignored. ``fit`` must still be called with ``X, y``: SEA needs the
         data.
-    max_iter : int, default=1000
-        Number of supports SEA evaluates at most.
+    max_iter : int, default=None
+        Number of supports SEA evaluates at most. None is the default of the
+        SEA estimator: 1000 after a regressor, 300 after a classifier.
     step_size : "auto" or float, default="auto"
         Step of SEA's exploration update, in units of the normalised problem;
-        "auto" is ``1 / ||A||_2^2`` (see :class:`~sklearn_sea.SEARegressor`).
+        "auto" is ``1 / (L ||A||_2^2)`` (see :class:`~sklearn_sea.SEARegressor`
+        and :class:`~sklearn_sea.SEAClassifier`).
     tol : float, default=None
-        Stop SEA once the squared residual norm is at most ``tol``; None
-        stops at an exact fit up to rounding.
+        Regression only: stop SEA once the squared residual norm is at most
+        ``tol``; None stops at an exact fit up to rounding.
     fit_intercept : bool, default=True
         Whether SEA fits an intercept (centres ``X`` and ``y``).
     precompute : "auto" or bool, default="auto"
-        Whether SEA uses the Gram matrix; "auto" forms it only for dense data
-        that fits in memory, never for sparse ``X``.
+        Regression only: whether SEA uses the Gram matrix; "auto" forms it
+        only for dense data that fits in memory, never for sparse ``X``.
+    C : float, default=1.0
+        Classification only: inverse of the L2 regularisation strength of
+        the log-loss SEA minimises, as in
+        :class:`~sklearn_sea.SEAClassifier`.
+    class_weight : dict, "balanced" or None, default=None
+        Classification only: weights of the classes in SEA's log-loss, as
+        in :class:`~sklearn_sea.SEAClassifier`.
 
     Attributes
     ----------
     estimator_ : estimator
         The fitted estimator SEA started from.
-    sea_ : SEARegressor
-        The fitted SEA regressor that refined the support.
-    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+    sea_ : SEARegressor or SEAClassifier
+        The fitted SEA estimator that refined the support.
+    coef_ : ndarray of shape (n_features,), (n_targets, n_features) or (n_classes, n_features)
         Refined coefficients, in the scale of ``X``; at most
-        ``n_nonzero_coefs_`` nonzero per target.
-    intercept_ : float or ndarray of shape (n_targets,)
+        ``n_nonzero_coefs_`` nonzero per target (after a classifier, at most
+        ``n_nonzero_coefs_`` nonzero columns, as ``SEAClassifier.coef_``).
+    intercept_ : float or ndarray of shape (n_targets,) or (n_classes,)
         Intercept of the refined linear model. A scalar of the dtype of ``X`` for
         1-D ``y``, an array for 2-D ``y``, and ``0.0`` when ``fit_intercept``
-        is False (as in scikit-learn's linear models).
+        is False (as in scikit-learn's linear models); after a classifier,
+        ``SEAClassifier.intercept_``.
+    classes_ : ndarray of shape (n_classes,)
+        The class labels, after a classifier only.
     n_nonzero_coefs_ : int or ndarray of shape (n_targets,)
         Support size used by SEA (per target when given per target).
     n_iter_ : int or list of int
@@ -113,8 +162,9 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         found nothing better than the estimator's own support.
     loss_curve_ : ndarray of shape (`n_iter_`,) or list of such arrays
         SEA's objective ``1/2 ||y - X w_t - b_t||^2`` (weighted) per
-        iteration; ``loss_curve_[0]`` is the objective of the least-squares
-        refit on the estimator's support.
+        iteration, or the penalised log-loss after a classifier;
+        ``loss_curve_[0]`` is the objective of the refit on the estimator's
+        support.
     n_supports_explored_ : int or ndarray of shape (n_targets,)
         Number of distinct supports SEA visited.
     n_features_in_ : int
@@ -162,10 +212,13 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             None,
         ],
         "prefit": ["boolean"],
+        "max_iter": [Interval(Integral, 1, None, closed="left"), None],
         **{
             name: SEARegressor._parameter_constraints[name]
-            for name in ("max_iter", "step_size", "tol", "fit_intercept", "precompute")
+            for name in ("step_size", "tol", "fit_intercept", "precompute")
         },
+        "C": [Interval(Real, 0, None, closed="neither")],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
     def __init__(
@@ -174,11 +227,13 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         *,
         n_nonzero_coefs=None,
         prefit=False,
-        max_iter=DEFAULT_MAX_ITER,
+        max_iter=None,
         step_size="auto",
         tol=None,
         fit_intercept=True,
         precompute="auto",
+        C=1.0,
+        class_weight=None,
     ):
         self.estimator = estimator
         self.n_nonzero_coefs = n_nonzero_coefs
@@ -188,6 +243,8 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         self.tol = tol
         self.fit_intercept = fit_intercept
         self.precompute = precompute
+        self.C = C
+        self.class_weight = class_weight
 
     @_fit_context(
         # The inner estimator's parameters are validated by its own fit.
@@ -202,7 +259,7 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             Training data. Sparse input (CSR or CSC) is never densified by
             SEA.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
-            Target values.
+            Target values (class labels after a classifier).
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights, used by SEA and passed to the estimator's ``fit``
             when it accepts them (with metadata routing enabled: when the
@@ -217,8 +274,15 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         self : object
             Fitted selector.
         """
-        X_checked, y_checked = validate_regression_data(self, X, y)
-        weight = check_sample_weight(sample_weight, X_checked)
+        classification = is_classifier(self.estimator)
+        if classification:
+            X_checked, y_checked = validate_classification_data(self, X, y)
+            weight = _check_sample_weight(
+                sample_weight, X_checked, dtype=np.float64, ensure_non_negative=True
+            )
+        else:
+            X_checked, y_checked = validate_regression_data(self, X, y)
+            weight = check_sample_weight(sample_weight, X_checked)
         self.estimator_ = self._fitted_estimator(
             X, y, sample_weight, weight, fit_params
         )
@@ -228,27 +292,34 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
                 "fitting; SEASelector needs a linear model."
             )
         k = self.n_nonzero_coefs
-        if k is None:
-            k = max(_n_nonzero(self.estimator_.coef_), 1)
-        self.sea_ = SEARegressor(
-            k,
-            max_iter=self.max_iter,
-            step_size=self.step_size,
-            init=self.estimator_,
-            tol=self.tol,
-            fit_intercept=self.fit_intercept,
-            precompute=self.precompute,
-        )
+        if classification:
+            if k is None:
+                # One support for all classes: the features any class uses.
+                coef = np.atleast_2d(np.asarray(self.estimator_.coef_))
+                k = max(int(np.count_nonzero(np.any(coef != 0, axis=0))), 1)
+            self.sea_ = SEAClassifier(
+                k,
+                C=self.C,
+                step_size=self.step_size,
+                init=self.estimator_,
+                fit_intercept=self.fit_intercept,
+                class_weight=self.class_weight,
+            )
+        else:
+            if k is None:
+                k = max(_n_nonzero(self.estimator_.coef_), 1)
+            self.sea_ = SEARegressor(
+                k,
+                step_size=self.step_size,
+                init=self.estimator_,
+                tol=self.tol,
+                fit_intercept=self.fit_intercept,
+                precompute=self.precompute,
+            )
+        if self.max_iter is not None:
+            self.sea_.set_params(max_iter=self.max_iter)
         self.sea_.fit(X_checked, y_checked, sample_weight=weight)
-        for name in (
-            "coef_",
-            "intercept_",
-            "n_nonzero_coefs_",
-            "n_iter_",
-            "best_iter_",
-            "loss_curve_",
-            "n_supports_explored_",
-        ):
+        for name in _SEA_ATTRIBUTES + (("classes_",) if classification else ()):
             setattr(self, name, getattr(self.sea_, name))
         return self
 

@@ -6,7 +6,7 @@ its defaults and with the variants that take other code paths (no intercept,
 other datafits, other initialisations).
 """
 
-from sklearn.linear_model import ElasticNet, Lasso
+from sklearn.linear_model import ElasticNet, Lasso, LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_sea import (
@@ -52,6 +52,7 @@ VARIANTS = [
     # accepts sample_weight, which OrthogonalMatchingPursuit does not.
     SEASelector(ElasticNet(alpha=0.01), n_nonzero_coefs=2, max_iter=50),
     SEASelector(SEARegressor(2, max_iter=20), max_iter=50),
+    SEASelector(LogisticRegression(), n_nonzero_coefs=2, max_iter=20),
     SEAClassifier(3, C=10.0, max_iter=30),
     HTPClassifier(3, C=10.0, step_size=10.0),
     BinaryHeavisideRegressor(
