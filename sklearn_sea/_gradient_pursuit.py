@@ -119,7 +119,9 @@ def _gradient_htp(problem, k, *, step_size, max_iter):
         if len(losses) >= max_iter:
             break
         step = -step_size * gradient
-        step[support] += coef_support
+        # The gradient of the penalised objective vanishes on the support
+        # at the refit: the step leaves the coefficients there unchanged.
+        step[support] = coef_support
         support = top_k(row_norms(step), k)
         if support_key(support) in visited:
             break
