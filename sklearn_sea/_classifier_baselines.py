@@ -14,6 +14,7 @@ from numbers import Integral, Real
 
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ._classifier import DEFAULT_C
 from ._classifier_base import CURVATURE, BaseKSparseClassifier
 from ._docstrings import fill_doc
 from ._gradient_pursuit import _gradient_htp, _gradient_omp
@@ -83,7 +84,7 @@ class OMPClassifier(BaseKSparseClassifier):
     """
 
     def __init__(
-        self, n_nonzero_coefs=None, *, C=1.0, fit_intercept=True, class_weight=None
+        self, n_nonzero_coefs=None, *, C=DEFAULT_C, fit_intercept=True, class_weight=None
     ):
         self.n_nonzero_coefs = n_nonzero_coefs
         self.C = C
@@ -170,7 +171,7 @@ class HTPClassifier(BaseKSparseClassifier):
         self,
         n_nonzero_coefs=None,
         *,
-        C=1.0,
+        C=DEFAULT_C,
         fit_intercept=True,
         class_weight=None,
         max_iter=DEFAULT_MAX_ITER,

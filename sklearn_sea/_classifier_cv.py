@@ -24,7 +24,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_sample_weight
 
-from ._classifier import DEFAULT_MAX_ITER, SEAClassifier, _sea_rows
+from ._classifier import DEFAULT_C, DEFAULT_MAX_ITER, SEAClassifier, _sea_rows
 from ._classifier_base import (
     BaseKSparseClassifier,
     ProbabilisticLinearClassifierMixin,
@@ -275,7 +275,7 @@ class SEAClassifierCV(SplitterRoutingMixin, BaseKSparseClassifier):
         scoring=None,
         path_init="previous",
         k_rule="min",
-        C=1.0,
+        C=DEFAULT_C,
         fit_intercept=True,
         class_weight=None,
         max_iter=DEFAULT_MAX_ITER,

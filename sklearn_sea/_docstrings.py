@@ -46,13 +46,14 @@ n_nonzero_coefs : int, default=None
     with a warning.
 """,
     "classifier_parameters": """\
-C : float, default=1.0
+C : float, default=0.1
     Inverse of the L2 regularisation strength, as in
     :class:`~sklearn.linear_model.LogisticRegression`: the objective is
     ``C * sum_i s_i log-loss_i + ||w||^2 / 2`` with ``s_i`` the sample
     (times class) weights, on the coefficients in the scale of ``X`` (the
     intercept is not penalised). On a fixed support the model is
-    LogisticRegression's on those columns.
+    LogisticRegression's on those columns. The default is
+    :class:`SEAClassifier`'s, so that the classifiers fit the same model.
 fit_intercept : bool, default=True
     Fit one intercept per class (per model for two classes).
 class_weight : dict, "balanced" or None, default=None

@@ -41,7 +41,7 @@ from sklearn.utils.validation import (
 )
 
 from ._base import check_sample_weight, validate_regression_data
-from ._classifier import SEAClassifier
+from ._classifier import DEFAULT_C, SEAClassifier
 from ._classifier_base import validate_classification_data
 from ._sea import SEARegressor
 
@@ -126,10 +126,10 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     precompute : "auto" or bool, default="auto"
         Regression only: whether SEA uses the Gram matrix; "auto" forms it
         only for dense data that fits in memory, never for sparse ``X``.
-    C : float, default=1.0
+    C : float, default=0.1
         Classification only: inverse of the L2 regularisation strength of
         the log-loss SEA minimises, as in
-        :class:`~sklearn_sea.SEAClassifier`.
+        :class:`~sklearn_sea.SEAClassifier` (whose default it shares).
     class_weight : dict, "balanced" or None, default=None
         Classification only: weights of the classes in SEA's log-loss, as
         in :class:`~sklearn_sea.SEAClassifier`.
@@ -232,7 +232,7 @@ class SEASelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         tol=None,
         fit_intercept=True,
         precompute="auto",
-        C=1.0,
+        C=DEFAULT_C,
         class_weight=None,
     ):
         self.estimator = estimator

@@ -102,7 +102,7 @@ def test_htp_classifier_is_the_plain_thresholding_loop(data):
     # several iterations before a support repeats.
     step = 40.0
     supports = _reference_htp(X, y, 3, C=1.0, step=step)
-    clf = HTPClassifier(3, step_size=step).fit(X, y)
+    clf = HTPClassifier(3, C=1.0, step_size=step).fit(X, y)
     assert clf.n_iter_ == len(supports) >= 2
     best = supports[clf.best_iter_]
     np.testing.assert_array_equal(np.flatnonzero(np.any(clf.coef_, axis=0)), best)
