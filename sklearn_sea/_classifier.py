@@ -18,90 +18,24 @@ matrix with their coefficients instead of freezing.
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.special import expit, log_softmax, softmax
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.linear_model._base import LinearClassifierMixin
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    validate_data,
-)
 
-from ._base import resolve_n_nonzero_coefs
-from ._core import prepare_datafit, top_k
-from ._core._support_logistic import SupportLogistic
+from ._classifier_base import BaseKSparseClassifier
+from ._classifier_base import logistic_problem  # noqa: F401 (its former home)
+from ._core import top_k
 from ._init_estimator import InitEstimatorMixin
 from ._sea import check_init_coef
-from ._validation import check_2d
-from ._validation import named_errors as _named_errors
-from .datafits import Logistic
 
 #: Default number of SEA iterations of the classifier.
 DEFAULT_MAX_ITER = 300
 #: Default inverse L2 strength of the classifier (measured, see ``C``).
 DEFAULT_C = 0.1
-#: Curvature bounds of the log-loss in the linear predictor: 1/4 for the
-#: sigmoid, 1/2 for the softmax (the largest eigenvalue of
-#: ``diag(p) - p p^T``).
-_CURVATURE = {False: 0.25, True: 0.5}
 
 
 def _row_norms(exploration):
     if exploration.shape[1] == 1:
         return exploration[:, 0]
     return np.einsum("ij,ij->i", exploration, exploration)
-
-
-def logistic_problem(X, Y, weight, *, C, fit_intercept, cache_bytes=None):
-    """The normalised data and the penalised log-loss, solved support by support.
-
-    The problem :class:`SEAClassifier` explores; other k-sparse classifiers
-    can share it.
-
-    Parameters
-    ----------
-    X : ndarray or sparse matrix of shape (n_samples, n_features)
-        Validated design; never modified.
-    Y : ndarray of shape (n_samples, n_outputs)
-        Labels 0/1 of the second class (one column: binary model) or the
-        one-hot encoding of the classes (multinomial model).
-    weight : ndarray of shape (n_samples,)
-        Non-negative sample (times class) weights with a positive sum.
-    C : float
-        Inverse of the L2 regularisation strength, as in
-        :class:`~sklearn.linear_model.LogisticRegression`.
-    fit_intercept : bool
-        Fit one intercept per output.
-    cache_bytes : int or None, default=None
-        Budget of the solution cache of the problem (see
-        :class:`~sklearn_sea._core._support_logistic.SupportLogistic`).
-
-    Returns
-    -------
-    prepared : PreparedDatafit
-        Normalisation; ``prepared.to_original`` maps coefficients back.
-    problem : SupportLogistic
-        The support-restricted problem in normalised coordinates.
-    """
-    prepared = prepare_datafit(X, Y, weight, fit_intercept, Logistic())
-    scale = prepared.x_scale
-    if prepared.folding is not None:
-        scale = scale[prepared.folding.representatives]
-    # LogisticRegression's ||w||^2 / (2 C), in normalised coordinates
-    # x_j = w_j scale_j, for the loss without the factor C.
-    penalty = 1.0 / (C * scale**2)
-    problem = SupportLogistic(
-        prepared.design,
-        Y,
-        prepared.weight,
-        penalty,
-        fit_intercept,
-        Y.shape[1] > 1,
-        cache_bytes=cache_bytes,
-    )
-    return prepared, problem
 
 
 def _sea_rows(problem, k, *, max_iter, step_size, exploration=None):
@@ -184,9 +118,7 @@ def _sea_rows(problem, k, *, max_iter, step_size, exploration=None):
     return coef, best_intercept.copy(), info
 
 
-class SEAClassifier(
-    InitEstimatorMixin, LinearClassifierMixin, ClassifierMixin, BaseEstimator
-):
+class SEAClassifier(InitEstimatorMixin, BaseKSparseClassifier):
     """Logistic regression with at most k features, fitted by SEA.
 
     The Support Exploration Algorithm for the log-loss: an exploration
@@ -320,7 +252,6 @@ class SEAClassifier(
         self.fit_intercept = fit_intercept
         self.class_weight = class_weight
 
-    @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):
         """Fit the k-sparse logistic model with SEA.
 
@@ -342,81 +273,24 @@ class SEAClassifier(
             Fitted estimator.
         """
         with self._keep_user_weight(sample_weight):
-            return self._fit(X, y, sample_weight)
+            return super().fit(X, y, sample_weight)
 
-    def _fit(self, X, y, sample_weight):
-        X, y = self._validate_fit_data(X, y)
-        check_classification_targets(y)
-        self.classes_, encoded = np.unique(y, return_inverse=True)
-        n_classes = self.classes_.shape[0]
-        if n_classes < 2:
-            raise ValueError(
-                "SEAClassifier needs samples of at least 2 classes in the data "
-                f"(one class only: {self.classes_[0]!r})."
-            )
-        weight = _check_sample_weight(
-            sample_weight, X, dtype=np.float64, ensure_non_negative=True
+    def _search(self, problem, k, data):
+        task = data.task
+        exploration = self._initial_exploration(
+            data.X, data.y, data.sample_weight, task.prepared, task.Y
         )
-        class_weight = compute_class_weight(
-            self.class_weight, classes=self.classes_, y=y
-        )
-        weight = weight * class_weight[encoded]
-        if not weight.sum() > 0:
-            raise ValueError("sample_weight and class_weight give every sample 0.")
-        multinomial = n_classes > 2
-        if multinomial:
-            Y = np.zeros((X.shape[0], n_classes))
-            Y[np.arange(X.shape[0]), encoded] = 1.0
-        else:
-            Y = encoded[:, None].astype(np.float64)
-        prepared, problem = logistic_problem(
-            X, Y, weight, C=self.C, fit_intercept=self.fit_intercept
-        )
-        if self.n_nonzero_coefs is None:
-            k = int(np.ceil(np.sqrt(X.shape[1])))
-        else:
-            k = resolve_n_nonzero_coefs(self.n_nonzero_coefs, X.shape[1])
-        k = min(k, prepared.n_features)
-        exploration = self._initial_exploration(X, y, sample_weight, prepared, Y)
         warm = exploration is not None and np.any(exploration)
         if self.step_size != "auto":
             step = float(self.step_size)
         elif warm:
-            norm2 = prepared.spectral_norm2() * _CURVATURE[multinomial]
-            step = 1.0 / norm2 if norm2 > 0 else 1.0
+            step = task.warm_step()
         else:
             # A zero start: the supports do not depend on the step.
             step = 1.0
         self.step_size_ = step
-        coef, intercept, info = _sea_rows(
+        return _sea_rows(
             problem, k, max_iter=self.max_iter, step_size=step, exploration=exploration
-        )
-        coef, intercept = prepared.to_original(coef.T, intercept)
-        self.coef_ = coef
-        self.intercept_ = intercept if self.fit_intercept else np.zeros_like(intercept)
-        self.n_nonzero_coefs_ = k
-        self.n_iter_ = info["n_iter"]
-        self.best_iter_ = info["best_iter"]
-        self.loss_curve_ = info["loss_curve"]
-        self.n_supports_explored_ = info["n_supports_explored"]
-        return self
-
-    def _validate_fit_data(self, X, y):
-        if y is None:
-            raise ValueError(
-                "SEAClassifier requires y to be passed, but the target y is None."
-            )
-        check_2d("X", X)
-        return _named_errors(
-            "X",
-            lambda: validate_data(
-                self,
-                X,
-                y,
-                accept_sparse=["csr", "csc"],
-                dtype=[np.float64, np.float32],
-                y_numeric=False,
-            ),
         )
 
     def _initial_exploration(self, X, y, sample_weight, prepared, Y):
@@ -432,44 +306,3 @@ class SEAClassifier(
         return np.column_stack(
             [prepared.to_normalized(coef[c], 0) for c in range(n_outputs)]
         )
-
-    def predict_proba(self, X):
-        """Class probabilities (softmax of the decision function).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Probabilities in the order of ``classes_``.
-        """
-        scores = self.decision_function(X)
-        if scores.ndim == 1:
-            p = expit(scores)
-            return np.column_stack((1 - p, p))
-        return softmax(scores, axis=1)
-
-    def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`, computed without underflow.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-        """
-        scores = self.decision_function(X)
-        if scores.ndim == 1:
-            scores = np.column_stack((np.zeros_like(scores), scores))
-        return log_softmax(scores, axis=1)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags

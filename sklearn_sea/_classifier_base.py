@@ -132,7 +132,7 @@ class LogisticTask:
         """Features the solvers see (parallel columns count once)."""
         return self.prepared.n_features
 
-    def problem(self):
+    def problem(self, cache_bytes=None):
         prepared = self.prepared
         return SupportLogistic(
             prepared.design,
@@ -141,6 +141,7 @@ class LogisticTask:
             self.penalty,
             self.fit_intercept,
             self.multinomial,
+            cache_bytes=cache_bytes,
         )
 
     def warm_step(self):
@@ -154,6 +155,17 @@ class LogisticTask:
         if not self.fit_intercept:
             intercept = np.zeros_like(intercept)
         return coef, intercept
+
+
+def _normalised_task(X, Y, weight, fit_intercept, C):
+    prepared = prepare_datafit(X, Y, weight, fit_intercept, Logistic())
+    scale = prepared.x_scale
+    if prepared.folding is not None:
+        scale = scale[prepared.folding.representatives]
+    # LogisticRegression's ||w||^2 / (2 C), in normalised coordinates
+    # x_j = w_j scale_j, for the loss without the factor C.
+    penalty = 1.0 / (C * scale**2)
+    return LogisticTask(prepared, Y, penalty, fit_intercept)
 
 
 def logistic_task(X, encoded, n_classes, weight, fit_intercept, C):
@@ -175,14 +187,42 @@ def logistic_task(X, encoded, n_classes, weight, fit_intercept, C):
         Inverse of the L2 regularisation strength, as in LogisticRegression.
     """
     Y = encode_targets(encoded, n_classes)
-    prepared = prepare_datafit(X, Y, weight, fit_intercept, Logistic())
-    scale = prepared.x_scale
-    if prepared.folding is not None:
-        scale = scale[prepared.folding.representatives]
-    # LogisticRegression's ||w||^2 / (2 C), in normalised coordinates
-    # x_j = w_j scale_j, for the loss without the factor C.
-    penalty = 1.0 / (C * scale**2)
-    return LogisticTask(prepared, Y, penalty, fit_intercept)
+    return _normalised_task(X, Y, weight, fit_intercept, C)
+
+
+def logistic_problem(X, Y, weight, *, C, fit_intercept, cache_bytes=None):
+    """The normalised data and the penalised log-loss, solved support by support.
+
+    The problem :class:`SEAClassifier` explores; other k-sparse classifiers
+    can share it.
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        Validated design; never modified.
+    Y : ndarray of shape (n_samples, n_outputs)
+        Labels 0/1 of the second class (one column: binary model) or the
+        one-hot encoding of the classes (multinomial model).
+    weight : ndarray of shape (n_samples,)
+        Non-negative sample (times class) weights with a positive sum.
+    C : float
+        Inverse of the L2 regularisation strength, as in
+        :class:`~sklearn.linear_model.LogisticRegression`.
+    fit_intercept : bool
+        Fit one intercept per output.
+    cache_bytes : int or None, default=None
+        Budget of the solution cache of the problem (see
+        :class:`~sklearn_sea._core._support_logistic.SupportLogistic`).
+
+    Returns
+    -------
+    prepared : PreparedDatafit
+        Normalisation; ``prepared.to_original`` maps coefficients back.
+    problem : SupportLogistic
+        The support-restricted problem in normalised coordinates.
+    """
+    task = _normalised_task(X, Y, weight, fit_intercept, C)
+    return task.prepared, task.problem(cache_bytes=cache_bytes)
 
 
 @dataclass
