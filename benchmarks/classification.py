@@ -3,8 +3,10 @@
 Binary logistic teacher (k=10 of 500 AR(rho) features, 400 training and
 2000 held-out samples, seeds 0 to ``--problems - 1``): support distance
 (features of the teacher missed) and held-out accuracy of a
-LogisticRegression refitted on each support, for SEA and for the top-k of
-the first L1 model with k nonzeros on a log grid of C; SEA's own held-out
+LogisticRegression refitted on each support, for SEA, for the
+classification baselines (OMPClassifier: greedy selection by gradient;
+HTPClassifier: GraHTP) and for the top-k of the first L1 model with k
+nonzeros on a log grid of C; the k-sparse classifiers' own held-out
 accuracy too. Fit times in the same process: SEA against the single L1 fit
 at the C giving k (liblinear), and their ratio.
 Digits (standardised, 70/30 stratified split): multinomial SEA on one
@@ -24,7 +26,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_sea import SEAClassifier
+from sklearn_sea import HTPClassifier, OMPClassifier, SEAClassifier
 
 K, N_TRAIN, N_TEST, N_FEATURES = 10, 400, 2000, 500
 DIGITS_K = 26
@@ -80,16 +82,19 @@ def refit_accuracy(X, y, X_test, y_test, support):
 def binary_table(n_problems, sea_params):
     print("rho  method  support_distance  refit_accuracy  own_accuracy  fit_seconds")
     for rho in (0.0, 0.7, 0.9):
-        rows = {"SEA": [], "L1": []}
+        rows = {"SEA": [], "OMP": [], "HTP": [], "L1": []}
         for seed in range(n_problems):
             X, y, X_test, y_test, true = teacher_problem(rho, seed)
             support, C = l1_with_k(X, y, K)
             # Side by side: SEA and the single L1 fit at the C giving k.
             sea, sea_seconds = timed_fit(SEAClassifier(K, **sea_params), X, y)
             l1, l1_seconds = timed_fit(l1_model(C, False), X, y)
-            found = np.flatnonzero(sea.coef_[0])
+            omp, omp_seconds = timed_fit(OMPClassifier(K, **sea_params), X, y)
+            htp, htp_seconds = timed_fit(HTPClassifier(K, **sea_params), X, y)
             for name, chosen, model, seconds in (
-                ("SEA", found, sea, sea_seconds),
+                ("SEA", np.flatnonzero(sea.coef_[0]), sea, sea_seconds),
+                ("OMP", np.flatnonzero(omp.coef_[0]), omp, omp_seconds),
+                ("HTP", np.flatnonzero(htp.coef_[0]), htp, htp_seconds),
                 ("L1", support, l1, l1_seconds),
             ):
                 distance = K - np.intersect1d(chosen, true).shape[0]
@@ -119,6 +124,9 @@ def digits(sea_params):
     _, l1_seconds = timed_fit(l1_model(C, True), X_train, y_train)
     print("digits  method  accuracy  fit_seconds")
     print(f"        SEA     {sea.score(X_test, y_test):8.3f}  {sea_seconds:11.3f}")
+    for name, cls in (("OMP", OMPClassifier), ("HTP", HTPClassifier)):
+        model, seconds = timed_fit(cls(DIGITS_K, **sea_params), X_train, y_train)
+        print(f"        {name}     {model.score(X_test, y_test):8.3f}  {seconds:11.3f}")
     accuracy = refit_accuracy(X_train, y_train, X_test, y_test, support)
     print(f"        L1      {accuracy:8.3f}  {l1_seconds:11.3f}  (26 pixels refitted)")
     print(
@@ -133,7 +141,9 @@ if __name__ == "__main__":
     parser.add_argument("--problems", type=int, default=4)
     parser.add_argument("--skip-digits", action="store_true")
     parser.add_argument("--skip-binary", action="store_true")
-    parser.add_argument("--C", type=float, default=None, help="SEAClassifier's C")
+    parser.add_argument(
+        "--C", type=float, default=None, help="C of the k-sparse classifiers"
+    )
     args = parser.parse_args()
     params = {} if args.C is None else {"C": args.C}
     if not args.skip_binary:
