@@ -32,15 +32,22 @@ def row_norms(matrix):
 
 
 def _result(problem, support, losses, best_iter, n_supports_explored):
+    # The searches solve supports to the exploration's tolerance; the model
+    # returned is refined as SEA's is, so that equal problems (weighted or
+    # repeated samples) give equal models.
+    coef_support, _ = problem.solve(support)
+    coef_support, intercept, _ = problem.solve_final(
+        support, coef_support, problem.intercept(support)
+    )
     coef = np.zeros((problem.n_features, problem.n_outputs))
-    coef[support], _ = problem.solve(support)
+    coef[support] = coef_support
     info = {
         "n_iter": len(losses),
         "best_iter": best_iter,
         "loss_curve": np.asarray(losses, dtype=np.float64),
         "n_supports_explored": n_supports_explored,
     }
-    return coef, problem.intercept(support), info
+    return coef, intercept, info
 
 
 def _gradient_omp(problem, k):
