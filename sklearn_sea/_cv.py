@@ -75,6 +75,7 @@ def _sea_path(
     fit_intercept,
     precompute,
     positive=False,
+    n_iter_no_change=None,
 ):
     """SEA solutions for ``k = 1 .. max_n_nonzero_coefs`` on one data set.
 
@@ -90,7 +91,7 @@ def _sea_path(
         Last k of the path.
     path_init : {"previous", "zero"}
         Start each k from the (k - 1) solution or from zero.
-    max_iter, step_size, tol, fit_intercept, precompute, positive
+    max_iter, step_size, tol, fit_intercept, precompute, positive, n_iter_no_change
         As in :class:`~sklearn_sea.SEARegressor`.
 
     Returns
@@ -110,6 +111,7 @@ def _sea_path(
         tol=tol,
         loss_scales=_loss_scales(prepared),
         positive=positive,
+        n_iter_no_change=n_iter_no_change,
     )
     # Past the distinct features (parallel columns count once) the path
     # stays at its last point.
@@ -155,7 +157,8 @@ def refit_along_path(X, y, sample_weight, n_nonzero_coefs, **params):
         Selected k, shared or per target.
     **params
         ``path_init``, ``max_iter``, ``step_size``, ``tol``,
-        ``fit_intercept``, ``precompute``.
+        ``fit_intercept``, ``precompute`` and optionally ``positive`` and
+        ``n_iter_no_change``.
 
     Returns
     -------
@@ -171,6 +174,7 @@ def refit_along_path(X, y, sample_weight, n_nonzero_coefs, **params):
         fit_intercept=params["fit_intercept"],
         precompute=params["precompute"],
         positive=params.get("positive", False),
+        n_iter_no_change=params.get("n_iter_no_change"),
     )
     prepared = prepare_least_squares(
         X, y_2d, sample_weight, params["fit_intercept"], params["precompute"]
@@ -186,6 +190,7 @@ def refit_along_path(X, y, sample_weight, n_nonzero_coefs, **params):
         tol=params["tol"],
         loss_scales=_loss_scales(prepared),
         positive=params.get("positive", False),
+        n_iter_no_change=params.get("n_iter_no_change"),
     )
     regressor._store_results(
         [runs[-1] for runs in results],
@@ -323,6 +328,11 @@ class SEARegressorCV(SplitterRoutingMixin, SparseLinearModelMixin, BaseEstimator
     tol : float, default=None
         Stop each SEA run once the squared residual norm is at most ``tol``;
         None stops at an exact fit up to rounding.
+    n_iter_no_change : int, default=None
+        Stop each SEA run (every k of every fold, and the refit) once its
+        best objective has not improved for this many iterations (see
+        :class:`~sklearn_sea.SEARegressor`). None runs ``max_iter``
+        iterations (or until ``tol``), as in the paper.
     fit_intercept : bool, default=True
         Fit an intercept (centre ``X`` and ``y``).
     precompute : "auto" or bool, default="auto"
@@ -423,6 +433,7 @@ class SEARegressorCV(SplitterRoutingMixin, SparseLinearModelMixin, BaseEstimator
                 "max_iter",
                 "step_size",
                 "tol",
+                "n_iter_no_change",
                 "fit_intercept",
                 "precompute",
                 "positive",
@@ -443,6 +454,7 @@ class SEARegressorCV(SplitterRoutingMixin, SparseLinearModelMixin, BaseEstimator
         max_iter=DEFAULT_MAX_ITER,
         step_size="auto",
         tol=None,
+        n_iter_no_change=None,
         fit_intercept=True,
         precompute="auto",
         positive=False,
@@ -457,6 +469,7 @@ class SEARegressorCV(SplitterRoutingMixin, SparseLinearModelMixin, BaseEstimator
         self.max_iter = max_iter
         self.step_size = step_size
         self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
         self.fit_intercept = fit_intercept
         self.precompute = precompute
         self.positive = positive
@@ -469,6 +482,7 @@ class SEARegressorCV(SplitterRoutingMixin, SparseLinearModelMixin, BaseEstimator
             "max_iter": self.max_iter,
             "step_size": self.step_size,
             "tol": self.tol,
+            "n_iter_no_change": self.n_iter_no_change,
             "fit_intercept": self.fit_intercept,
             "precompute": self.precompute,
             "positive": self.positive,

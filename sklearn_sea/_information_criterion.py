@@ -113,6 +113,11 @@ class SEARegressorIC(SparseLinearModelMixin, BaseEstimator):
     tol : float, default=None
         Stop each SEA run once the squared residual norm is at most ``tol``;
         None stops at an exact fit up to rounding.
+    n_iter_no_change : int, default=None
+        Stop each SEA run (every k of the path, and the refit) once its best
+        objective has not improved for this many iterations (see
+        :class:`SEARegressor`). None runs ``max_iter`` iterations (or until
+        ``tol``), as in the paper.
     fit_intercept : bool, default=True
         Fit an intercept (centre ``X`` and ``y``).
     precompute : "auto" or bool, default="auto"
@@ -207,6 +212,7 @@ class SEARegressorIC(SparseLinearModelMixin, BaseEstimator):
                 "max_iter",
                 "step_size",
                 "tol",
+                "n_iter_no_change",
                 "fit_intercept",
                 "precompute",
                 "positive",
@@ -224,6 +230,7 @@ class SEARegressorIC(SparseLinearModelMixin, BaseEstimator):
         max_iter=DEFAULT_MAX_ITER,
         step_size="auto",
         tol=None,
+        n_iter_no_change=None,
         fit_intercept=True,
         precompute="auto",
         positive=False,
@@ -235,6 +242,7 @@ class SEARegressorIC(SparseLinearModelMixin, BaseEstimator):
         self.max_iter = max_iter
         self.step_size = step_size
         self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
         self.fit_intercept = fit_intercept
         self.precompute = precompute
         self.positive = positive
@@ -245,6 +253,7 @@ class SEARegressorIC(SparseLinearModelMixin, BaseEstimator):
             "max_iter": self.max_iter,
             "step_size": self.step_size,
             "tol": self.tol,
+            "n_iter_no_change": self.n_iter_no_change,
             "fit_intercept": self.fit_intercept,
             "precompute": self.precompute,
             "positive": self.positive,

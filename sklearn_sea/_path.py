@@ -35,6 +35,7 @@ def sea_path_prepared(
     tol,
     loss_scales=None,
     positive=False,
+    n_iter_no_change=None,
 ):
     """The SEA path on a prepared problem: the one implementation of the path.
 
@@ -47,8 +48,9 @@ def sea_path_prepared(
         the solvers see).
     warm_start : bool
         Start each k from the (k - 1) solution; otherwise from zero.
-    max_iter, step_size, positive
-        As in :func:`sea`; ``step_size`` may be "auto".
+    max_iter, step_size, positive, n_iter_no_change
+        As in :func:`sea`; ``step_size`` may be "auto". ``n_iter_no_change``
+        applies to every run of the path (None: the paper's algorithm).
     tol : float or None
         In the user's units (None: stop at an exact fit up to rounding).
     loss_scales : ndarray of shape (n_targets,), default=None
@@ -87,6 +89,7 @@ def sea_path_prepared(
                 step_size=step,
                 tol=_resolve_tol(tol, problem, loss_scales[t]),
                 positive=positive,
+                n_iter_no_change=n_iter_no_change,
             )
             coefs[k - 1, t] = result.coef
             runs.append(result)
@@ -105,6 +108,7 @@ def sea_path_prepared(
         "step_size": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "precompute": [StrOptions({"auto"}), "boolean"],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
         "return_n_iter": ["boolean"],
     },
     prefer_skip_nested_validation=True,
@@ -118,6 +122,7 @@ def sea_path(
     step_size="auto",
     tol=0.0,
     precompute="auto",
+    n_iter_no_change=None,
     return_n_iter=False,
 ):
     """SEA solutions for every support size from 1 to ``max_n_nonzero_coefs``.
@@ -146,6 +151,10 @@ def sea_path(
         Stop each run when the squared residual norm is at most ``tol``.
     precompute : "auto" or bool, default="auto"
         Use the Gram matrix ``X^T X`` (see :func:`sea`).
+    n_iter_no_change : int, default=None
+        Stop each run once its best objective has not improved for this
+        many iterations (see :func:`sea`); None runs ``max_iter`` iterations
+        (or until ``tol``), as in the paper.
     return_n_iter : bool, default=False
         Also return the number of iterations of each run.
 
@@ -183,7 +192,12 @@ def sea_path(
     prepared = prepare_raw_least_squares(X, y_2d, precompute)
     max_k = min(max_n_nonzero_coefs, X.shape[1])
     coefs, results = sea_path_prepared(
-        prepared, max_k, max_iter=max_iter, step_size=step_size, tol=tol
+        prepared,
+        max_k,
+        max_iter=max_iter,
+        step_size=step_size,
+        tol=tol,
+        n_iter_no_change=n_iter_no_change,
     )
     ks = np.arange(1, max_k + 1)
     coefs = coefs.transpose(1, 2, 0)  # (n_targets, n_features, n_ks)

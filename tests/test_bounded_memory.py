@@ -2,8 +2,9 @@
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 
-from sklearn_sea import SEARegressor, sea
+from sklearn_sea import SEARegressor, SEARegressorCV, SEARegressorIC, sea, sea_path
 from sklearn_sea import _sea as sea_module
 from sklearn_sea._core import (
     GramDesign,
@@ -177,3 +178,35 @@ def test_both_loops_count_the_same_supports(monkeypatch):
     horizon = int(np.argmax(compiled.loss_curve != python.loss_curve))
     if horizon == 0:  # no divergence: identical runs, identical counts
         assert compiled.n_supports_explored == python.n_supports_explored
+
+
+def test_path_and_path_estimators_stop_on_patience():
+    # Noisy: nearly every iteration is a new support, so patience ends the
+    # runs long before max_iter; None keeps the paper's full runs.
+    X, y, _ = make_compressed_sensing(60, 120, 6, noise=0.05, random_state=5)
+    _, _, full = sea_path(X, y, max_n_nonzero_coefs=6, return_n_iter=True)
+    np.testing.assert_array_equal(full, 1000)
+    _, _, early = sea_path(
+        X, y, max_n_nonzero_coefs=6, n_iter_no_change=15, return_n_iter=True
+    )
+    assert early.max() < 1000
+    for estimator in (
+        SEARegressorCV(max_n_nonzero_coefs=8, cv=3, tol=0),
+        SEARegressorIC(max_n_nonzero_coefs=8, tol=0),
+    ):
+        default = clone(estimator).fit(X, y)
+        assert default.n_iter_ == 1000
+        early = clone(estimator).set_params(n_iter_no_change=15).fit(X, y)
+        assert early.n_iter_ == early.best_iter_ + 16
+        # The refit at the selected k is SEARegressor's run with the same
+        # patience, warm-started along the path.
+        assert early.n_nonzero_coefs_ <= 8
+
+
+@pytest.mark.parametrize("estimator", [SEARegressorCV, SEARegressorIC])
+def test_bad_n_iter_no_change_of_path_estimators_is_named(estimator):
+    X, y, _ = make_compressed_sensing(20, 30, 3, random_state=0)
+    with pytest.raises(ValueError, match="n_iter_no_change"):
+        estimator(n_iter_no_change=0).fit(X, y)
+    with pytest.raises(ValueError, match="n_iter_no_change"):
+        sea_path(X, y, max_n_nonzero_coefs=3, n_iter_no_change=0)
