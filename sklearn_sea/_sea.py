@@ -211,6 +211,7 @@ def _sea(
     patience = max_iter if n_iter_no_change is None else n_iter_no_change
     loss_curve = LossCurve(max_iter)
     best_rss, best_iter, best_support, best_coef = np.inf, 0, support, None
+    best_intercept = 0.0
     steps = {}
     max_steps = STEP_CACHE_BYTES // max(n_features * dtype.itemsize, 1)
     previous_key, move, rss = None, None, np.inf
@@ -251,6 +252,8 @@ def _sea(
         if rss < best_rss:
             best_rss, best_iter = rss, t - 1
             best_support, best_coef = support, coef_support
+            # Read now: a bounded cache may have evicted it by the end.
+            best_intercept = problem.intercept(support)
         if progress is not None:
             progress(t, rss, best_rss, problem.n_solved)
         if (tol > 0 and rss <= tol) or t - 1 - best_iter >= patience:
@@ -266,7 +269,7 @@ def _sea(
         loss_curve=loss_curve.to_array(),
         best_iter=best_iter,
         n_supports_explored=problem.n_solved,
-        intercept=problem.intercept(best_support),
+        intercept=best_intercept,
     )
 
 

@@ -14,7 +14,9 @@ from sklearn_sea._core import (
     _accelerator,
     _least_squares,
     dense_operator_design,
+    prepare_datafit,
 )
+from sklearn_sea.datafits import Huber
 from sklearn_sea.datasets import make_compressed_sensing
 
 LOOPS = [
@@ -210,3 +212,27 @@ def test_bad_n_iter_no_change_of_path_estimators_is_named(estimator):
         estimator(n_iter_no_change=0).fit(X, y)
     with pytest.raises(ValueError, match="n_iter_no_change"):
         sea_path(X, y, max_n_nonzero_coefs=3, n_iter_no_change=0)
+
+
+def test_bounded_newton_cache_keeps_the_count_and_the_solution(monkeypatch):
+    # Huber's loss: solves by Newton, cached per support under the budget of
+    # least squares. A tiny budget evicts almost every support; the count of
+    # distinct supports stays exact and the fit finds the same support.
+    X, y, coef = make_compressed_sensing(80, 120, 5, noise=0.01, random_state=7)
+    y[::10] += 5.0
+    params = dict(max_iter=150, tol=0, datafit=Huber(delta=0.05))
+    unbounded = SEARegressor(5, **params).fit(X, y)
+    monkeypatch.setattr(_least_squares, "SOLUTION_CACHE_BYTES", 4 * (16 * 5 + 256))
+    weight = np.ones(X.shape[0])
+    prepared = prepare_datafit(X, y[:, None], weight, True, Huber(delta=0.05))
+    problem = prepared.problem(0)
+    result = sea_module._sea(problem, 5, max_iter=150, step_size=1.0)
+    assert len(problem._cache) <= 4 < result.n_supports_explored
+    bounded = SEARegressor(5, **params).fit(X, y)
+    assert bounded.n_supports_explored_ == unbounded.n_supports_explored_
+    np.testing.assert_array_equal(
+        np.flatnonzero(bounded.coef_), np.flatnonzero(unbounded.coef_)
+    )
+    np.testing.assert_array_equal(np.flatnonzero(bounded.coef_), np.flatnonzero(coef))
+    np.testing.assert_allclose(bounded.coef_, unbounded.coef_, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(bounded.intercept_, unbounded.intercept_, atol=1e-6)

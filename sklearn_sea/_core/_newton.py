@@ -13,14 +13,20 @@ A support solve minimises ``F(A_S x_S + b)`` over ``x_S`` (and the intercept
 ``b``) by Newton's method with a backtracking line search, from the cached
 solution of the previous support on their common indices: successive SEA
 supports share most of their indices, so few Newton steps are needed.
-Solutions are cached per support, as SEA revisits supports.
+Solutions are cached per support, as SEA revisits supports, under the byte
+budget of least squares (:data:`~sklearn_sea._core._least_squares.SOLUTION_CACHE_BYTES`,
+least recently used first out). A support solved again after its eviction
+starts Newton from the warm start of that moment: the same minimiser to
+Newton's tolerance (``NEWTON_RTOL``), not bit for bit the first solution.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
 
+from . import _least_squares
 from ._least_squares import solve_normal_equations
+from ._solution_cache import SolutionCache
 
 #: Newton steps per support solve at most.
 NEWTON_MAX_ITER = 100
@@ -141,7 +147,7 @@ class SupportDatafit:
         self.weight = weight
         self.fit_intercept = fit_intercept
         self.n_features = design.n_features
-        self._cache = {}
+        self._cache = SolutionCache(_least_squares.SOLUTION_CACHE_BYTES)
         self._last = None
         self._last_z = (None, None)
         no_columns = np.zeros((y.shape[0], 0))
@@ -168,7 +174,7 @@ class SupportDatafit:
     @property
     def n_solved(self):
         """Number of distinct supports solved so far."""
-        return len(self._cache)
+        return self._cache.n_distinct
 
     def _warm_start(self, support):
         """Coefficients of the previous solve on the indices ``support`` shares."""
@@ -200,14 +206,18 @@ class SupportDatafit:
             atol=self._atol,
         )
         deviance = 2.0 * value
-        self._cache[key] = (coef, intercept, deviance)
+        self._cache.put(key, (coef, intercept, deviance))
         self._last = (support, coef, intercept)
         self._last_z = (key, z)
         return coef, deviance
 
     def intercept(self, support):
-        """Intercept of the solution on a solved ``support``."""
-        return self._cache[support.tobytes()][1]
+        """Intercept of the solution on ``support``, solved again if evicted."""
+        hit = self._cache.get(support.tobytes())
+        if hit is None:
+            self.solve(support)
+            hit = self._cache.get(support.tobytes())
+        return hit[1]
 
     def refit_gradient(self, support):
         """:meth:`solve`, and ``A^T F'(z)`` at the solution (a new array)."""
