@@ -244,6 +244,23 @@ def dense_operator_design(A):
     )
 
 
+def float32_operator_design(rows):
+    """:class:`OperatorDesign` over a float32 ``X`` normalised by blocks of rows.
+
+    ``rows`` is a :class:`~sklearn_sea._core._float32_rows.Float32Rows`: no
+    float64 copy of ``X`` exists; the Gram rows of visited indices are kept
+    as for a float64 design (``GRAM_ROWS_BYTES``).
+    """
+    return OperatorDesign(
+        matvec=rows.matvec,
+        rmatvec=rows.rmatvec,
+        columns=rows.columns,
+        shape=rows.shape,
+        dtype=np.dtype(np.float64),
+        gram_rows=GramRows(rows).rows,
+    )
+
+
 #: Columns of a LinearOperator computed per block product, to bound the
 #: ``n_features x block`` basis allocated for it.
 _BASIS_BLOCK = 32

@@ -32,16 +32,23 @@ class GramRows:
 
     Parameters
     ----------
-    A : ndarray of shape (n_samples, n_features), float64
+    A : ndarray of shape (n_samples, n_features), float64, or Float32Rows
+        The design, or a design formed by blocks that computes its Gram
+        rows itself (``A.gram_rows(M)``,
+        :class:`~sklearn_sea._core._float32_rows.Float32Rows`).
     budget : int or None
         Bytes of rows kept; None is :data:`GRAM_ROWS_BYTES`.
     """
 
     def __init__(self, A, budget=None):
-        self.A = A
+        if isinstance(A, np.ndarray):
+            # (A^T A_M)^T = A_M^T A: one matrix product for all new indices.
+            self._products = lambda missing: A[:, missing].T @ A
+        else:
+            self._products = A.gram_rows
         n_features = A.shape[1]
         budget = GRAM_ROWS_BYTES if budget is None else budget
-        self.capacity = budget // max(n_features * A.dtype.itemsize, 1)
+        self.capacity = budget // max(n_features * 8, 1)  # float64 rows
         self._store = np.empty((min(self.capacity, _INITIAL_ROWS), n_features))
         self._row_of = np.full(n_features, -1, dtype=np.intp)
         self._index_of = np.full(self._store.shape[0], -1, dtype=np.intp)
@@ -88,8 +95,7 @@ class GramRows:
             self._index_of[oldest] = -1
             free = np.sort(np.concatenate([free, oldest]))
         new = free[: missing.shape[0]]
-        # One matrix product for all new indices: (A^T A_M)^T = A_M^T A.
-        self._store[new] = self.A[:, missing].T @ self.A
+        self._store[new] = self._products(missing)
         self._row_of[missing] = new
         self._index_of[new] = missing
         self.n_products += missing.shape[0]

@@ -23,10 +23,12 @@ from ._design import (
     GramDesign,
     OperatorDesign,
     dense_operator_design,
+    float32_operator_design,
     linear_operator_design,
     sparse_operator_design,
 )
 from ._duplicates import ColumnFolding, find_parallel_columns
+from ._float32_rows import Float32Rows, weighted_column_means
 from ._least_squares import SupportLeastSquares
 
 #: Largest Gram matrix ``precompute="auto"`` forms, in bytes (256 MiB, i.e.
@@ -154,10 +156,16 @@ def prepare_least_squares(X, y, sample_weight, fit_intercept, precompute):
     total_weight = weight.sum()
     n_features = X.shape[1]
 
+    # A float32 X in operator mode is never copied whole to float64 (see
+    # _float32_rows): only blocks of its rows are, product by product.
+    by_blocks = not sparse and X.dtype == np.float32 and not use_gram(X, precompute)
     y = np.asarray(y, dtype=work_dtype)
     if fit_intercept:
         y_offset = weight @ y / total_weight
-        x_offset = np.asarray(X.T @ weight, dtype=work_dtype).ravel() / total_weight
+        if by_blocks:
+            x_offset = weighted_column_means(X, weight)
+        else:
+            x_offset = np.asarray(X.T @ weight, dtype=work_dtype).ravel() / total_weight
     else:
         y_offset = np.zeros(y.shape[1], dtype=work_dtype)
         x_offset = np.zeros(n_features, dtype=work_dtype)
@@ -197,6 +205,23 @@ def prepare_least_squares(X, y, sample_weight, fit_intercept, precompute):
             design = GramDesign(gram / np.outer(x_scale_kept, x_scale_kept))
         else:
             design = operator
+    elif by_blocks:
+        rows = Float32Rows(
+            X,
+            x_offset if fit_intercept else None,
+            sqrt_weight if np.any(sqrt_weight != 1) else None,
+        )
+        x_scale = rows.column_norms()
+        nonzero = x_scale > 0
+        x_scale = np.where(nonzero, x_scale, 1.0)
+        rows.scale = x_scale
+        folding = find_parallel_columns(
+            rows.rmatvec, rows.columns, X.shape[0], nonzero, work_dtype
+        )
+        if folding is not None:
+            rows.kept = np.asarray(folding.representatives, dtype=np.intp)
+        Aty = rows.rmatvec(b)
+        design = float32_operator_design(rows)
     else:
         # One working copy of X, modified in place (each pass over X counts
         # next to a fast solver).
