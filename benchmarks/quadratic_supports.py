@@ -2,7 +2,8 @@
 
 A refactoring of the SEA core must leave the quadratic results unchanged.
 This script fits every problem of ``run.py`` (dense noiseless and noisy,
-sparse, the batch sweep) with ``SEARegressor``, ``sea`` and ``sea_batch``,
+sparse, the batch sweep, and dense problems in operator mode, float64 and
+float32) with ``SEARegressor``, ``sea`` and ``sea_batch``,
 in the compiled and the pure-Python loop, and writes the supports, iteration
 counts and coefficients to an ``.npz`` file. Run it before and after a change
 and compare the two files::
@@ -34,6 +35,15 @@ def dense_problems():
     for noise in (0.0, 0.01):
         X, y, _ = make_compressed_sensing(250, 500, 60, noise=noise, random_state=0)
         yield f"dense_noise{noise}", X, y, 60, 1000
+
+
+def operator_problems():
+    """Dense problems in operator mode (``precompute=False``), noise 0.01."""
+    X, y, _ = make_compressed_sensing(250, 500, 60, noise=0.01, random_state=0)
+    yield "operator_250x500", X, y, 60, 1000
+    yield "operator_float32_250x500", X.astype(np.float32), y, 60, 1000
+    X, y, _ = make_compressed_sensing(1000, 4000, 100, noise=0.01, random_state=1)
+    yield "operator_1000x4000", X, y, 100, 300
 
 
 def sparse_problem(k=100, seed=0):
@@ -69,6 +79,10 @@ def fingerprints(compiled):
         )
         out[f"{name}_sea_coef"] = coef
         out[f"{name}_sea_n_iter"] = np.array(n_iter)
+    for name, X, y, k, max_iter in operator_problems():
+        reg = SEARegressor(k, max_iter=max_iter, tol=0, precompute=False).fit(X, y)
+        out[f"{name}_regressor_coef"] = reg.coef_
+        out[f"{name}_regressor_n_iter"] = np.array(reg.n_iter_)
     X, y, k = sparse_problem()
     coef, n_iter = sea(X, y, n_nonzero_coefs=k, max_iter=100, return_n_iter=True)
     out["sparse_sea_coef"] = coef

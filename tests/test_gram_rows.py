@@ -8,6 +8,7 @@ from sklearn_sea._core import (
     GramDesign,
     OperatorDesign,
     SupportLeastSquares,
+    _accelerator,
     _design,
     _gram_columns,
 )
@@ -87,3 +88,59 @@ def test_designs_without_rows_answer_none():
         lambda v: v, lambda r: r, lambda s: A[:, s], A.shape, np.float64
     )
     assert plain.gram_rows(np.arange(2)) is None
+
+
+compiled_only = pytest.mark.skipif(
+    not _accelerator.COMPILED_AVAILABLE,
+    reason="the compiled SEA kernel is not built in this installation",
+)
+
+
+@compiled_only
+def test_compiled_rows_gradient_is_the_gathered_product():
+    rng = np.random.default_rng(3)
+    store = rng.standard_normal((40, 70))
+    aty = rng.standard_normal(70)
+    for k in (0, 1, 7, 8, 9, 25):
+        positions = rng.choice(40, k, replace=False).astype(np.intp)
+        coef = rng.standard_normal(k)
+        expected = coef @ store[positions] - aty
+        np.testing.assert_allclose(
+            _accelerator.rows_gradient(store, positions, coef, aty),
+            expected,
+            atol=1e-12,
+        )
+
+
+@compiled_only
+@pytest.mark.parametrize(
+    "positions, coef, aty",
+    [
+        ([0, 40], [1.0, 2.0], np.zeros(70)),  # a position past the rows
+        ([-1], [1.0], np.zeros(70)),
+        ([0, 1], [1.0], np.zeros(70)),  # one coefficient short
+        ([0], [1.0], np.zeros(69)),  # aty of the wrong length
+    ],
+)
+def test_compiled_rows_gradient_refuses_inconsistent_input(positions, coef, aty):
+    store = np.ones((40, 70))
+    with pytest.raises(ValueError, match="rows_gradient"):
+        _accelerator.rows_gradient(
+            store, np.asarray(positions, dtype=np.intp), np.asarray(coef), aty
+        )
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_operator_rows_give_the_gram_gradient_in_both_paths(monkeypatch, compiled):
+    if compiled and not _accelerator.COMPILED_AVAILABLE:
+        pytest.skip("the compiled SEA kernel is not built in this installation")
+    monkeypatch.setattr(_accelerator, "USE_COMPILED", compiled)
+    A, y, _ = make_compressed_sensing(40, 90, 6, noise=0.05, random_state=4)
+    operator = SupportLeastSquares(_design.dense_operator_design(A), A.T @ y, y @ y)
+    gram = SupportLeastSquares(GramDesign(A.T @ A), A.T @ y, y @ y)
+    support = np.array([2, 11, 30, 31, 64, 88])
+    coef_o, rss_o, grad_o = operator.refit_gradient(support)
+    coef_g, rss_g, grad_g = gram.refit_gradient(support)
+    np.testing.assert_allclose(coef_o, coef_g, rtol=1e-10)
+    np.testing.assert_allclose(grad_o, grad_g, atol=1e-12)
+    np.testing.assert_allclose(grad_o, A.T @ (A[:, support] @ coef_o - y), atol=1e-12)

@@ -15,9 +15,9 @@ import os
 import numpy as np
 
 try:
-    from ._sea_gram import sea_gram_loop
+    from ._sea_gram import rows_gradient, sea_gram_loop
 except ImportError:  # built without a compiler: the pure-Python loop runs
-    sea_gram_loop = None
+    rows_gradient = sea_gram_loop = None
 
 #: Whether the compiled kernel exists in this installation.
 COMPILED_AVAILABLE = sea_gram_loop is not None
@@ -44,3 +44,13 @@ def compiled_gram_loop(problem):
     ):
         return None
     return sea_gram_loop
+
+
+def compiled_rows_gradient():
+    """The compiled ``rows[positions]^T x - A^T y`` if it may be used, else None.
+
+    The Python loop's hot path in operator mode (Gram rows kept) and in Gram
+    mode without the compiled loop (``verbose``) computes its gradient with
+    it, instead of gathering the k rows first.
+    """
+    return rows_gradient if USE_COMPILED else None

@@ -119,10 +119,10 @@ class OperatorDesign:
         dense columns (sparse ``X``).
     support_gram : callable, optional
         ``S -> A_S^T A_S``, likewise.
-    gram_rows : callable, optional
-        ``S -> G[S]`` (rows of ``A^T A``) or None, from a store of rows of
-        visited indices (:class:`~sklearn_sea._core._gram_columns.GramRows`);
-        SEA's least-squares iterations then cost ``O(n_features k)``.
+    gram_rows : GramRows, optional
+        A store of rows of ``A^T A`` for visited indices
+        (:class:`~sklearn_sea._core._gram_columns.GramRows`); SEA's
+        least-squares iterations then cost ``O(n_features k)``.
     """
 
     def __init__(
@@ -183,7 +183,16 @@ class OperatorDesign:
         """
         if self._gram_rows is None:
             return None
-        return self._gram_rows(support)
+        return self._gram_rows.rows(support)
+
+    def gram_row_positions(self, support):
+        """``(store, positions)`` with ``store[positions] = G[support]``, or None.
+
+        The rows of :meth:`gram_rows` where they are kept, not gathered.
+        """
+        if self._gram_rows is None:
+            return None
+        return self._gram_rows.positions(support)
 
     def support_matvec(self, support, coef_support):
         """``A_S x_S``: the residual without its ``- y``."""
@@ -233,7 +242,7 @@ def dense_operator_design(A):
     (:class:`~sklearn_sea._core._gram_columns.GramRows`, under
     ``GRAM_ROWS_BYTES``).
     """
-    rows = GramRows(A).rows if A.dtype == np.float64 else None
+    rows = GramRows(A) if A.dtype == np.float64 else None
     return OperatorDesign(
         matvec=lambda v: A @ v,
         rmatvec=lambda r: A.T @ r,
@@ -257,7 +266,7 @@ def float32_operator_design(rows):
         columns=rows.columns,
         shape=rows.shape,
         dtype=np.dtype(np.float64),
-        gram_rows=GramRows(rows).rows,
+        gram_rows=GramRows(rows),
     )
 
 

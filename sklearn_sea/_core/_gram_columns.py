@@ -66,6 +66,16 @@ class GramRows:
 
         None when the budget holds fewer rows than the support.
         """
+        found = self.positions(support)
+        return None if found is None else found[0].take(found[1], axis=0)
+
+    def positions(self, support):
+        """``(store, positions)`` with ``store[positions] = G[support]``, or None.
+
+        The rows are not gathered: ``store`` is the array that keeps them
+        (valid until the next call). None when the budget holds fewer rows
+        than the support.
+        """
         if support.shape[0] > self.capacity:
             return None
         self._clock += 1
@@ -74,7 +84,7 @@ class GramRows:
         if absent.any():
             rows[absent] = self._insert(support, support[absent])
         self._last_use[rows] = self._clock
-        return self._store.take(rows, axis=0)
+        return self._store, rows
 
     def _insert(self, support, missing):
         free = np.flatnonzero(self._index_of < 0)

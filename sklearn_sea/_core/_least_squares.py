@@ -8,6 +8,7 @@ import numpy as np
 from scipy.linalg import lstsq
 from scipy.linalg.lapack import get_lapack_funcs
 
+from . import _accelerator
 from ._support_set import SupportCounter
 from ._tolerances import pivot_threshold
 
@@ -43,6 +44,18 @@ def _cholesky_solve(gram_block, rhs64, overwrite):
         return None
     coef, info = _POTRS(factor, rhs64, lower=0)
     return coef if info == 0 else None
+
+
+def _gather_block(store, positions, support):
+    """``store[positions][:, support]`` as a fresh C-contiguous array.
+
+    Through flat indices when ``store`` is contiguous: numpy's
+    two-dimensional fancy indexing costs several times more.
+    """
+    if store.flags.c_contiguous:
+        flat = positions[:, None] * store.shape[1] + support
+        return store.reshape(-1).take(flat)
+    return store[positions[:, None], support]
 
 
 def solve_normal_equations(gram_block, rhs):
@@ -174,28 +187,43 @@ class SupportLeastSquares:
         """
         gram = getattr(self.design, "gram", None)
         if gram is not None and gram.dtype == np.float64:
-            rows = gram.take(support, axis=0)
+            store, positions = gram, support
         else:
             # Operator mode keeps the Gram rows of visited indices (dense
-            # float64 designs): the same computation without products by A.
-            rows_of = getattr(self.design, "gram_rows", None)
-            rows = None if rows_of is None else rows_of(support)
-        if rows is None:
-            coef_support, rss = self.solve(support)
-            return coef_support, rss, self.gradient(support, coef_support)
+            # designs): the same computation without products by A.
+            positions_of = getattr(self.design, "gram_row_positions", None)
+            found = None if positions_of is None else positions_of(support)
+            if found is None:
+                coef_support, rss = self.solve(support)
+                return coef_support, rss, self.gradient(support, coef_support)
+            store, positions = found
         # SEA's hot path: the k rows of G serve both the block and the
-        # gradient, and the fresh block is factored in place.
+        # gradient, read where they are kept; the fresh block is factored in
+        # place.
         key = support.tobytes()
         hit = self._lookup(key)
         if hit is None:
             rhs = self.Aty.take(support)
-            coef_support = _cholesky_solve(rows.take(support, axis=1), rhs, True)
+            coef_support = _cholesky_solve(
+                _gather_block(store, positions, support), rhs, True
+            )
             if coef_support is None:
-                coef_support = solve_normal_equations(rows.take(support, axis=1), rhs)
+                block = _gather_block(store, positions, support)
+                coef_support = solve_normal_equations(block, rhs)
             rss = max(self.y_sq_norm - float(rhs @ coef_support), 0.0)
             hit = self._remember(key, (coef_support, rss))
-        gradient = hit[0] @ rows
-        gradient -= self.Aty
+        compiled = _accelerator.compiled_rows_gradient()
+        if (
+            compiled is not None
+            and store.flags.c_contiguous
+            and self.Aty.flags.c_contiguous
+            and self.Aty.dtype == hit[0].dtype == np.float64
+            and positions.dtype == np.intp
+        ):
+            gradient = compiled(store, positions, hit[0], self.Aty)
+        else:
+            gradient = hit[0] @ store.take(positions, axis=0)
+            gradient -= self.Aty
         return hit[0], hit[1], gradient
 
     def gradient(self, support, coef_support):

@@ -25,6 +25,8 @@ from libcpp.algorithm cimport nth_element
 from scipy.linalg.cython_blas cimport dtrsv
 from scipy.linalg.cython_lapack cimport dpotf2
 
+import time
+
 import numpy as np
 
 
@@ -308,6 +310,112 @@ cdef Py_ssize_t _steady_iterations(const double[::1] exploration,
     if horizon >= remaining + 1:
         return remaining
     return <Py_ssize_t>ceil(horizon) - 1
+
+
+def rows_gradient(const double[:, ::1] rows, const Py_ssize_t[::1] positions,
+                  const double[::1] coef, const double[::1] aty):
+    """``rows[positions]^T coef - aty`` without gathering the rows.
+
+    Operator mode keeps Gram rows of visited indices in one array
+    (:class:`~sklearn_sea._core._gram_columns.GramRows`); gathering the k
+    rows of a support before the product would copy ``k n_features``
+    doubles per iteration, more memory traffic than the product itself.
+    The kernel of the compiled loop reads them where they are.
+
+    Parameters
+    ----------
+    rows : ndarray of shape (n_rows, n_features), C-contiguous float64
+    positions : ndarray of shape (k,), dtype intp
+        Rows combined, each in ``[0, n_rows)``.
+    coef : ndarray of shape (k,)
+    aty : ndarray of shape (n_features,)
+
+    Returns
+    -------
+    ndarray of shape (n_features,)
+    """
+    cdef Py_ssize_t n = rows.shape[1], k = positions.shape[0], j
+    if coef.shape[0] != k or aty.shape[0] != n:
+        raise ValueError(
+            f"rows_gradient: inconsistent shapes: {k} positions, "
+            f"{coef.shape[0]} coefficients, rows of {n} and aty of "
+            f"{aty.shape[0]} entries.")
+    for j in range(k):
+        if not 0 <= positions[j] < rows.shape[0]:
+            raise ValueError(
+                f"rows_gradient: positions must be in [0, {rows.shape[0]}).")
+    out_arr = np.empty(n)
+    cdef double[::1] out = out_arr
+    if n == 0:
+        return out_arr
+    if k == 0:
+        for j in range(n):
+            out[j] = -aty[j]
+        return out_arr
+    with nogil:
+        sea_gradient(&rows[0, 0], n, &aty[0], &positions[0], &coef[0], k, &out[0])
+    return out_arr
+
+
+def kernel_seconds(const double[:, ::1] rows, const Py_ssize_t[::1] positions,
+                   const double[:, ::1] spd, Py_ssize_t repeats):
+    """Seconds per call of the loop's two kernels, each repeated in C.
+
+    For ``benchmarks/cost_model.py``: the floor of an iteration at this
+    machine's rates, without the per-call overhead of timing the kernels
+    from Python. The gradient is the kernel of :func:`rows_gradient` on
+    ``rows[positions]``; the solve is the one of the loop (LAPACK's
+    unblocked ``dpotf2`` on a copy of ``spd`` and two ``dtrsv``).
+
+    Parameters
+    ----------
+    rows : ndarray of shape (n_rows, n_features), C-contiguous float64
+    positions : ndarray of shape (k,), dtype intp
+    spd : ndarray of shape (k, k), symmetric positive definite
+    repeats : int
+
+    Returns
+    -------
+    gradient_seconds, solve_seconds : float
+    """
+    cdef Py_ssize_t n = rows.shape[1], k = positions.shape[0], j, r
+    cdef int size = <int>k, one = 1, info = 0
+    cdef char upper = b'U', transpose = b'T', no_transpose = b'N', non_unit = b'N'
+    if k < 1 or n < 1 or spd.shape[0] != k or spd.shape[1] != k or repeats < 1:
+        raise ValueError(
+            "kernel_seconds: needs k >= 1 positions, rows of n_features >= 1, a "
+            "k x k spd matrix and repeats >= 1.")
+    for j in range(k):
+        if not 0 <= positions[j] < rows.shape[0]:
+            raise ValueError(
+                f"kernel_seconds: positions must be in [0, {rows.shape[0]}).")
+    cdef double[::1] coef = np.ones(k)
+    cdef double[::1] aty = np.zeros(n)
+    cdef double[::1] out = np.empty(n)
+    cdef double[::1] block = np.empty(k * k)
+    cdef double[::1] rhs = np.empty(k)
+    start = time.perf_counter()
+    with nogil:
+        for r in range(repeats):
+            sea_gradient(&rows[0, 0], n, &aty[0], &positions[0], &coef[0], k,
+                         &out[0])
+    middle = time.perf_counter()
+    with nogil:
+        for r in range(repeats):
+            memcpy(&block[0], &spd[0, 0], k * k * sizeof(double))
+            for j in range(k):
+                rhs[j] = 1.0
+            dpotf2(&upper, &size, &block[0], &size, &info)
+            if info != 0:
+                break
+            dtrsv(&upper, &transpose, &non_unit, &size, &block[0], &size,
+                  &rhs[0], &one)
+            dtrsv(&upper, &no_transpose, &non_unit, &size, &block[0], &size,
+                  &rhs[0], &one)
+    end = time.perf_counter()
+    if info != 0:
+        raise ValueError("kernel_seconds: spd is not positive definite.")
+    return (middle - start) / repeats, (end - middle) / repeats
 
 
 def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
