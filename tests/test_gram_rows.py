@@ -144,3 +144,18 @@ def test_operator_rows_give_the_gram_gradient_in_both_paths(monkeypatch, compile
     np.testing.assert_allclose(coef_o, coef_g, rtol=1e-10)
     np.testing.assert_allclose(grad_o, grad_g, atol=1e-12)
     np.testing.assert_allclose(grad_o, A.T @ (A[:, support] @ coef_o - y), atol=1e-12)
+
+
+@compiled_only
+def test_kernel_timer_refuses_inconsistent_input():
+    from sklearn_sea._core._sea_gram import kernel_seconds
+
+    rows, spd = np.ones((5, 8)), np.eye(3)
+    with pytest.raises(ValueError, match="positions"):
+        kernel_seconds(rows, np.array([0, 1, 5], dtype=np.intp), spd, 2)
+    with pytest.raises(ValueError, match="k x k"):
+        kernel_seconds(rows, np.array([0, 1], dtype=np.intp), spd, 2)
+    with pytest.raises(ValueError, match="positive definite"):
+        kernel_seconds(rows, np.arange(3, dtype=np.intp), -spd, 2)
+    gradient, solve = kernel_seconds(rows, np.arange(3, dtype=np.intp), spd, 2)
+    assert gradient >= 0 and solve >= 0
