@@ -20,6 +20,11 @@ stable figures):
    with ``sea`` and all at once with ``sea_batch``, in problems per second, at
    ``n_features`` = 100, 200 and 500 (``--batch-features``).
 
+4. large (``--large``): m=1000, n=2000, k=200 (Gram mode) and m=2000,
+   n=10000, k=200 (operator mode: the Gram matrix exceeds its 256 MiB
+   budget), noise 0.01, ``SEARegressor.fit`` (1000 iterations, ``tol=0``)
+   against ``OrthogonalMatchingPursuit.fit``: the sizes of issue 16.
+
 Run from the repository root::
 
     python benchmarks/run.py               # about 40 s on 2 cores
@@ -33,6 +38,7 @@ import os
 import platform
 import time
 import tracemalloc
+from functools import partial
 
 import numpy as np
 import scipy
@@ -161,7 +167,9 @@ def dense(repeats, noise, seed=0):
         f"  ratio naive / sea() = {times['naive'] / times['sea_function']:5.1f}"
         "   (for reference)"
     )
-    print(f"  RATIO SEA / OMP   = {times['sea'] / times['omp']:7.2f}   (goal <= 5)")
+    print(
+        f"  RATIO SEA / OMP   = {times['sea'] / times['omp']:7.2f}   (goal <= 3 since issue 16)"
+    )
     if "sea_python" in times:
         print(
             f"  iterations alone: compiled {times['iterations'] * 1e3:6.1f} ms, "
@@ -181,6 +189,33 @@ def dense(repeats, noise, seed=0):
             f"  ratio naive / SEA, pure-Python loop = "
             f"{times['naive'] / times['sea_python']:5.1f}"
         )
+    return times
+
+
+def large(repeats, seed=0):
+    for n_samples, n_features, k in ((1000, 2000, 200), (2000, 10000, 200)):
+        X, y, _ = make_compressed_sensing(
+            n_samples, n_features, k, noise=0.01, random_state=seed
+        )
+        sea_reg = SEARegressor(k, max_iter=1000, tol=0, fit_intercept=False)
+        omp = OrthogonalMatchingPursuit(n_nonzero_coefs=k, fit_intercept=False)
+        times, out = medians(
+            {
+                "sea": partial(sea_reg.fit, X, y),
+                "omp": partial(omp.fit, X, y),
+            },
+            repeats,
+        )
+        mode = "Gram" if n_features**2 * 8 <= 256 * 2**20 else "operator"
+        print(
+            f"\n[large, {mode} mode, noise=0.01] n_features={n_features} "
+            f"n_samples={n_samples} k={k} max_iter=1000 tol=0"
+        )
+        print(
+            f"  SEA fit {times['sea']:7.2f} s   distinct supports "
+            f"{out['sea'].n_supports_explored_}; OMP fit {times['omp']:7.2f} s"
+        )
+        print(f"  RATIO SEA / OMP   = {times['sea'] / times['omp']:7.2f}   (goal <= 2)")
     return times
 
 
@@ -359,12 +394,17 @@ def main(argv=None):
     parser.add_argument("--batch-max-iter", type=int, default=1000)
     parser.add_argument("--skip-sparse", action="store_true")
     parser.add_argument("--skip-batch", action="store_true")
+    parser.add_argument(
+        "--large", action="store_true", help="also the sizes of issue 16 (minutes)"
+    )
     args = parser.parse_args(argv)
     print(machine())
     with threadpool_limits(limits=1):
         dense(args.repeats, noise=0.0)
         if args.noise > 0:
             dense(args.repeats, noise=args.noise)
+        if args.large:
+            large(args.repeats)
         if not args.skip_sparse:
             sparse(args.repeats)
         if not args.skip_batch:
