@@ -1,11 +1,12 @@
-"""Choice between the compiled SEA kernel and the pure-Python one.
+"""Choice between the compiled SEA kernels and the pure-Python code.
 
-The compiled kernel (``_sea_gram``, built from Cython when the package is
-installed) runs the Gram-mode iterations of SEA without per-iteration Python
-calls. It is optional: an installation without it (no compiler at build time)
-runs the pure-Python loop, which gives the same iterates. Setting the
+The compiled kernels, built from Cython when the package is installed: the
+Gram-mode iterations of SEA (``_sea_gram``) and the binary Newton solve of
+the classifier's supports (``_logistic_newton``), without per-step Python
+calls. They are optional: an installation without them (no compiler at build
+time) runs the pure-Python code, which gives the same iterates. Setting the
 environment variable ``SKLEARN_SEA_PURE_PYTHON=1`` before import, or
-:data:`USE_COMPILED` to False at run time, selects the pure-Python loop.
+:data:`USE_COMPILED` to False at run time, selects the pure-Python code.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -18,9 +19,14 @@ try:
     from ._sea_gram import rows_gradient, sea_gram_loop
 except ImportError:  # built without a compiler: the pure-Python loop runs
     rows_gradient = sea_gram_loop = None
+try:
+    from ._logistic_newton import newton_binary
+except ImportError:
+    newton_binary = None
 
-#: Whether the compiled kernel exists in this installation.
-COMPILED_AVAILABLE = sea_gram_loop is not None
+#: Whether the compiled kernels exist in this installation (both are built
+#: by the same step: one without the other means a broken build).
+COMPILED_AVAILABLE = sea_gram_loop is not None and newton_binary is not None
 
 #: Whether SEA uses the compiled kernel where it applies.
 USE_COMPILED = COMPILED_AVAILABLE and os.environ.get("SKLEARN_SEA_PURE_PYTHON") != "1"
@@ -54,3 +60,8 @@ def compiled_rows_gradient():
     it, instead of gathering the k rows first.
     """
     return rows_gradient if USE_COMPILED else None
+
+
+def compiled_newton_binary():
+    """The compiled binary Newton solve, or None (the Python one runs)."""
+    return newton_binary if USE_COMPILED else None

@@ -39,6 +39,7 @@ from collections import OrderedDict
 import numpy as np
 from scipy.special import expit
 
+from . import _accelerator
 from ._least_squares import _POTRF, _POTRS, solve_normal_equations
 from ._support_set import SupportCounter
 from ._tolerances import pivot_threshold
@@ -144,7 +145,9 @@ class SupportLogistic:
         self._last_Z = None
         # Bound of the per-sample curvature of the loss in the predictor.
         self._curvature = 0.5 if multinomial else 0.25
-        self._y = np.ascontiguousarray(Y[:, 0]) if not multinomial else None
+        self._y = (
+            None if multinomial else np.ascontiguousarray(Y[:, 0], dtype=np.float64)
+        )
         self._sign = None if multinomial else 1.0 - 2.0 * self._y
         # Label of each sample (multinomial): the one-hot rows' nonzero.
         self._rows = np.arange(Y.shape[0])
@@ -254,6 +257,29 @@ class SupportLogistic:
             r *= w
         return theta, value, z, r
 
+    def _solve_binary(self, B, diag, theta, gtol):
+        """:meth:`_newton_binary`, compiled where the kernel is built.
+
+        The compiled solve (``_logistic_newton.pyx``) takes the same steps
+        without numpy's per-call overhead, which was most of a binary fit's
+        time; the Python one is the reference and the fallback.
+        """
+        compiled = _accelerator.compiled_newton_binary()
+        if compiled is None:
+            return self._newton_binary(B, diag, theta.copy(), gtol)
+        return compiled(
+            np.ascontiguousarray(B, dtype=np.float64),
+            self._y,
+            self.weight,
+            np.ascontiguousarray(diag, dtype=np.float64),
+            theta,
+            gtol,
+            NEWTON_MAX_ITER,
+            _ARMIJO,
+            _MAX_HALVINGS,
+            solve_normal_equations,
+        )
+
     def _multinomial_hessian(self, B, P):
         """Hessian of the weighted loss in ``vec(Theta)``, class-major order.
 
@@ -360,7 +386,7 @@ class SupportLogistic:
         if self.multinomial:
             theta, value, Z, R = self._newton_multinomial(B, diag, theta, gtol)
         else:
-            theta1, value, z, r = self._newton_binary(B, diag, theta[:, 0].copy(), gtol)
+            theta1, value, z, r = self._solve_binary(B, diag, theta[:, 0], gtol)
             theta, Z, R = theta1[:, None], z[:, None], r[:, None]
         self._last_Z = Z
         if self.fit_intercept:
