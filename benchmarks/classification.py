@@ -13,8 +13,13 @@ Digits (standardised, 70/30 stratified split): multinomial SEA on one
 shared support of 26 pixels against the 26 pixels of L1 multinomial (saga),
 refitted, with the fit times.
 
-Run: ``python benchmarks/classification.py [--problems 4] [--skip-digits]``
-(``OPENBLAS_NUM_THREADS=1`` for single-threaded figures).
+``--compare-python`` fits SEA a second time with the pure-Python support
+solves (the compiled ones switched off) in the same process: both fit times,
+their ratios to L1's, and whether the two found the same support at the same
+iteration.
+
+Run: ``python benchmarks/classification.py [--problems 4] [--skip-digits]
+[--compare-python]`` (``OPENBLAS_NUM_THREADS=1`` for single-threaded figures).
 """
 
 import argparse
@@ -27,6 +32,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_sea import HTPClassifier, OMPClassifier, SEAClassifier
+from sklearn_sea._core import _accelerator
 
 K, N_TRAIN, N_TEST, N_FEATURES = 10, 400, 2000, 500
 DIGITS_K = 26
@@ -68,6 +74,10 @@ def l1_with_k(X, y, k, multinomial=False):
     raise RuntimeError("no C gave k features")
 
 
+def found_of(model):
+    return np.flatnonzero(model.coef_[0])
+
+
 def timed_fit(model, X, y):
     start = time.perf_counter()
     model.fit(X, y)
@@ -79,10 +89,21 @@ def refit_accuracy(X, y, X_test, y_test, support):
     return model.score(X_test[:, support], y_test)
 
 
-def binary_table(n_problems, sea_params):
+def python_fit(params, X, y):
+    """SEA with the compiled kernels switched off."""
+    compiled = _accelerator.USE_COMPILED
+    _accelerator.USE_COMPILED = False
+    try:
+        return timed_fit(SEAClassifier(K, **params), X, y)
+    finally:
+        _accelerator.USE_COMPILED = compiled
+
+
+def binary_table(n_problems, sea_params, compare_python=False):
     print("rho  method  support_distance  refit_accuracy  own_accuracy  fit_seconds")
     for rho in (0.0, 0.7, 0.9):
         rows = {"SEA": [], "OMP": [], "HTP": [], "L1": []}
+        python_seconds, same = [], []
         for seed in range(n_problems):
             X, y, X_test, y_test, true = teacher_problem(rho, seed)
             support, C = l1_with_k(X, y, K)
@@ -91,6 +112,13 @@ def binary_table(n_problems, sea_params):
             l1, l1_seconds = timed_fit(l1_model(C, False), X, y)
             omp, omp_seconds = timed_fit(OMPClassifier(K, **sea_params), X, y)
             htp, htp_seconds = timed_fit(HTPClassifier(K, **sea_params), X, y)
+            if compare_python:
+                python, seconds = python_fit(sea_params, X, y)
+                python_seconds.append(seconds)
+                same.append(
+                    np.array_equal(np.flatnonzero(python.coef_[0]), found_of(sea))
+                    and python.best_iter_ == sea.best_iter_
+                )
             for name, chosen, model, seconds in (
                 ("SEA", np.flatnonzero(sea.coef_[0]), sea, sea_seconds),
                 ("OMP", np.flatnonzero(omp.coef_[0]), omp, omp_seconds),
@@ -108,6 +136,14 @@ def binary_table(n_problems, sea_params):
             [r[3] for r in rows["L1"]]
         )
         print(f"     fit time ratio SEA / L1 (the C giving k): {ratio:.1f}")
+        if compare_python:
+            l1_mean = np.mean([r[3] for r in rows["L1"]])
+            print(
+                f"     Python solves: {np.mean(python_seconds):.3f} s, ratio to L1 "
+                f"{np.mean(python_seconds) / l1_mean:.1f}; compiled / Python "
+                f"{np.mean([r[3] for r in rows['SEA']]) / np.mean(python_seconds):.2f}; "
+                f"same support and best iteration: {sum(same)}/{len(same)}"
+            )
 
 
 def digits(sea_params):
@@ -144,9 +180,10 @@ if __name__ == "__main__":
     parser.add_argument(
         "--C", type=float, default=None, help="C of the k-sparse classifiers"
     )
+    parser.add_argument("--compare-python", action="store_true")
     args = parser.parse_args()
     params = {} if args.C is None else {"C": args.C}
     if not args.skip_binary:
-        binary_table(args.problems, params)
+        binary_table(args.problems, params, args.compare_python)
     if not args.skip_digits:
         digits(params)
