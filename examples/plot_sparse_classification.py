@@ -80,7 +80,7 @@ for name, support in supports.items():
 # which predicts nearly as well: the held-out accuracies differ less than the
 # supports. The figure shows where each method's features fall.
 fig, ax = plt.subplots(figsize=(7, 2.6))
-for row, (name, support) in enumerate(supports.items()):
+for row, support in enumerate(supports.values()):
     hit = np.isin(support, true_support)
     ax.scatter(support[hit], np.full(hit.sum(), row), color="tab:green", marker="o")
     ax.scatter(support[~hit], np.full((~hit).sum(), row), color="tab:red", marker="x")
@@ -113,7 +113,7 @@ pixels = {
     "SEAClassifier": np.flatnonzero(np.any(sea.coef_ != 0, axis=0)),
 }
 fig, axes = plt.subplots(1, 2, figsize=(6, 3.4))
-for ax, (name, chosen) in zip(axes, pixels.items()):
+for ax, (name, chosen) in zip(axes, pixels.items(), strict=True):
     refit = LogisticRegression(max_iter=1000).fit(X[:, chosen], y)
     accuracy = refit.score(X_test[:, chosen], y_test)
     print(f"{name}: held-out accuracy with {k} pixels {accuracy:.3f}")

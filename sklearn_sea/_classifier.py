@@ -20,8 +20,10 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-from ._classifier_base import BaseKSparseClassifier
-from ._classifier_base import logistic_problem  # noqa: F401 (its former home)
+from ._classifier_base import (
+    BaseKSparseClassifier,
+    logistic_problem,  # noqa: F401 (its former home)
+)
 from ._core import top_k
 from ._init_estimator import InitEstimatorMixin
 from ._sea import check_init_coef

@@ -84,7 +84,12 @@ class OMPClassifier(BaseKSparseClassifier):
     """
 
     def __init__(
-        self, n_nonzero_coefs=None, *, C=DEFAULT_C, fit_intercept=True, class_weight=None
+        self,
+        n_nonzero_coefs=None,
+        *,
+        C=DEFAULT_C,
+        fit_intercept=True,
+        class_weight=None,
     ):
         self.n_nonzero_coefs = n_nonzero_coefs
         self.C = C

@@ -145,9 +145,7 @@ def test_plumbing_is_the_one_of_sea_classifier(cls):
     # The model on the support is SEAClassifier's: started from this support
     # SEA's first iterate is this fit.
     sea = SEAClassifier(3, max_iter=1, init=clf.coef_).fit(X, labels)
-    np.testing.assert_allclose(
-        sea.coef_, cls(3).fit(X, labels).coef_, atol=1e-6
-    )
+    np.testing.assert_allclose(sea.coef_, cls(3).fit(X, labels).coef_, atol=1e-6)
 
 
 @pytest.mark.parametrize("cls", [OMPClassifier, HTPClassifier])

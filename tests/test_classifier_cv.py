@@ -77,13 +77,11 @@ def test_warm_path_never_fits_worse_with_more_features():
     X, y = _three_classes(seed=2)
     encoded = np.unique(y, return_inverse=True)[1]
     task = logistic_task(X, encoded, 3, np.ones(X.shape[0]), True, 1.0)
-    runs = sea_classifier_path(
-        task, 6, warm_start=True, max_iter=15, step_size="auto"
-    )
+    runs = sea_classifier_path(task, 6, warm_start=True, max_iter=15, step_size="auto")
     best = [info["loss_curve"].min() for _, _, info in runs]
     assert np.all(np.diff(best) <= 1e-9)
     # Each run starts from the previous support plus one feature.
-    for (previous, _, _), (_, _, info) in zip(runs, runs[1:]):
+    for (previous, _, _), (_, _, info) in zip(runs[:-1], runs[1:], strict=True):
         support = np.flatnonzero(np.any(previous != 0, axis=1))
         assert info["loss_curve"][0] <= task.problem().solve(support)[1] + 1e-9
 
