@@ -238,7 +238,7 @@ def _deconvolution_options(parser):
     parser.add_argument(
         "--warm-step",
         type=opt.step,
-        help="step_size of SEA started from ELS: a positive number or auto "
+        help="step_size of SEA started from ELS or OMP: a positive number or auto "
         f"(default {DECONVOLUTION_WARM_STEP:g}, measured in "
         "sklearn_sea.experiments.deconvolution)",
     )

@@ -421,8 +421,8 @@ def deconvolution(
     sea_max_iter : int, default=1000
         Iteration budget of SEA.
     warm_step : "auto" or float, default=100.0
-        ``step_size`` of SEA-ELS, SEA started from the ELS solution (a
-        reconstructed setting: the paper gives no step). The warm start is
+        ``step_size`` of SEA-ELS and SEA-OMP, SEA started from the ELS and
+        the OMP solutions (a reconstructed setting: the paper gives no step). The warm start is
         SEA's iteration 0, so no step can end above ELS's objective; the step
         sets how soon SEA leaves ELS's support. On these coherent designs
         ``"auto"`` (``1 / ||A||^2`` of the normalised design, about 0.094)
