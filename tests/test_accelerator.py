@@ -180,3 +180,65 @@ def test_compiled_loop_applies_to_float64_gram_problems_only(monkeypatch):
     assert _accelerator.compiled_gram_loop(gram64) is not None
     assert _accelerator.compiled_gram_loop(gram32) is None
     assert _accelerator.compiled_gram_loop(operator) is None
+
+
+@compiled_only
+@pytest.mark.parametrize("k", [*range(1, 14), 31, 60, 61, 62, 63, 64, 129, 200])
+def test_support_solve_agrees_with_lapack(k):
+    # The loop's own factorisation works by panels of four columns and two
+    # rows: every remainder of k modulo 4 and 2 takes another path.
+    from sklearn_sea._core._sea_gram import support_solve
+
+    rng = np.random.default_rng(k)
+    n = k + 7
+    A = rng.standard_normal((3 * n, n))
+    A /= np.linalg.norm(A, axis=0)
+    gram, aty = A.T @ A, A.T @ rng.standard_normal(3 * n)
+    support = np.sort(rng.permutation(n)[:k]).astype(np.intp)
+    block = gram[np.ix_(support, support)]
+    expected = np.linalg.solve(block, aty[support])
+    coef = support_solve(gram, aty, support)
+    np.testing.assert_allclose(coef, expected, rtol=1e-12, atol=1e-12)
+    # An unsorted support is the same system with its rows permuted.
+    order = rng.permutation(k)
+    np.testing.assert_allclose(
+        support_solve(gram, aty, support[order]), expected[order], rtol=1e-12
+    )
+
+
+@compiled_only
+@pytest.mark.parametrize("k", [2, 5, 9, 60])
+def test_support_solve_reports_singular_and_indefinite_blocks(k):
+    from sklearn_sea._core._sea_gram import support_solve
+
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((2 * k + 4, k + 3))
+    aty = A.T @ rng.standard_normal(A.shape[0])
+    support = np.arange(k, dtype=np.intp)
+    # A repeated column: singular to working precision.
+    A_repeated = A.copy()
+    A_repeated[:, k - 1] = A_repeated[:, 0]
+    assert support_solve(A_repeated.T @ A_repeated, aty, support) is None
+    # Not positive definite: a negative pivot, wherever it falls.
+    indefinite = A.T @ A
+    indefinite[k - 1, k - 1] = -1.0
+    assert support_solve(indefinite, aty, support) is None
+    nan_gram = A.T @ A
+    nan_gram[k - 1, 0] = nan_gram[0, k - 1] = np.nan
+    coef = support_solve(nan_gram, aty, support)
+    assert coef is None or not np.isfinite(coef).all()
+
+
+@compiled_only
+def test_support_solve_refuses_inconsistent_input():
+    from sklearn_sea._core._sea_gram import support_solve
+
+    gram, aty = np.eye(4), np.ones(4)
+    with pytest.raises(ValueError, match="distinct indices"):
+        support_solve(gram, aty, np.array([0, 0], dtype=np.intp))
+    with pytest.raises(ValueError, match="distinct indices"):
+        support_solve(gram, aty, np.array([1, 4], dtype=np.intp))
+    with pytest.raises(ValueError, match="square gram"):
+        support_solve(np.ones((4, 3)), aty, np.array([0], dtype=np.intp))
+    with pytest.raises(ValueError, match="1 <= k"):
+        support_solve(gram, aty, np.array([], dtype=np.intp))

@@ -8,9 +8,8 @@ of the normal equations on the support (the minimum-norm solution, through
 Python, for the rare singular blocks), the gradient ``G[S] x_S - A^T y`` and
 the exploration update. An iteration costs its arithmetic and no Python
 call: at SEA's usual sizes (k ~ 60, n_features ~ 500) numpy's per-call
-overhead is most of the pure-Python loop's time. The factorisation is
-LAPACK's (through SciPy's Cython declarations), the gradient a C loop in
-``_sea_gram_kernels.h``.
+overhead is most of the pure-Python loop's time. The factorisation, its
+solves and the gradient are C loops in ``_sea_gram_kernels.h``.
 
 The caller chooses this kernel (see :mod:`sklearn_sea._core._accelerator`);
 the results equal those of the Python loop up to rounding.
@@ -22,8 +21,6 @@ from cpython.exc cimport PyErr_CheckSignals
 from libc.math cimport INFINITY, ceil, fabs, isfinite
 from libc.string cimport memcmp, memcpy
 from libcpp.algorithm cimport nth_element
-from scipy.linalg.cython_blas cimport dtrsv
-from scipy.linalg.cython_lapack cimport dpotf2
 
 import time
 
@@ -34,6 +31,10 @@ cdef extern from "_sea_gram_kernels.h" nogil:
     void sea_gradient(const double *gram, Py_ssize_t n, const double *aty,
                       const Py_ssize_t *support, const double *coef,
                       Py_ssize_t k, double *out)
+    Py_ssize_t sea_cholesky(double *a, Py_ssize_t k, double *panel,
+                            double *inverse)
+    void sea_cholesky_solve(const double *l, const double *inverse,
+                            Py_ssize_t k, double *x)
 
 
 cdef double _EPS = np.finfo(np.float64).eps
@@ -163,16 +164,17 @@ cdef bint _cholesky_solve(const double[:, ::1] gram, const double[::1] aty,
                           double[::1] block, double[::1] coef) noexcept nogil:
     """Solve ``G_SS x = b_S`` by Cholesky; False if the block is singular.
 
-    The pivot rule is the one of the Python kernel: a pivot whose square is
-    below ``1e3 k eps max(diag G_SS)`` means a dependent column.
+    ``block`` holds ``k * (k + 5)`` doubles: the factor, then the scratch
+    and reciprocal pivots of :c:func:`sea_cholesky`. The pivot rule is the
+    one of the Python kernel: a pivot whose square is below
+    ``1e3 k eps max(diag G_SS)`` means a dependent column.
     """
     cdef Py_ssize_t i, j, n = gram.shape[0]
     cdef const double *gram_row
+    cdef double *inverse = &block[0] + k * k + 4 * k
     cdef double diag_max = 0.0, pivot_min
-    cdef int size = <int>k, one = 1, info = 0
-    cdef char upper = b'U', transpose = b'T', no_transpose = b'N', non_unit = b'N'
     for j in range(k):
-        # Column j of the upper triangle (column-major): row s_j of G read at
+        # Row j of the lower triangle (row-major): row s_j of G read at
         # s_0 .. s_j.
         gram_row = &gram[0, 0] + support[j] * n
         for i in range(j + 1):
@@ -182,10 +184,7 @@ cdef bint _cholesky_solve(const double[:, ::1] gram, const double[::1] aty,
         coef[j] = aty[support[j]]
     if not diag_max > 0:
         return False
-    # The unblocked factorisation: at k ~ 60 the blocked dpotrf spends more
-    # time packing panels than computing (measured 30% slower per iteration).
-    dpotf2(&upper, &size, &block[0], &size, &info)
-    if info != 0:
+    if sea_cholesky(&block[0], k, &block[0] + k * k, inverse) != 0:
         return False
     pivot_min = block[0]
     for j in range(1, k):
@@ -193,9 +192,7 @@ cdef bint _cholesky_solve(const double[:, ::1] gram, const double[::1] aty,
             pivot_min = block[j + j * k]
     if not pivot_min * pivot_min > 1e3 * k * _EPS * diag_max:
         return False
-    # G_SS = R^T R: two triangular solves (dpotrs would pack one column).
-    dtrsv(&upper, &transpose, &non_unit, &size, &block[0], &size, &coef[0], &one)
-    dtrsv(&upper, &no_transpose, &non_unit, &size, &block[0], &size, &coef[0], &one)
+    sea_cholesky_solve(&block[0], inverse, k, &coef[0])
     return True
 
 
@@ -357,6 +354,45 @@ def rows_gradient(const double[:, ::1] rows, const Py_ssize_t[::1] positions,
     return out_arr
 
 
+def support_solve(const double[:, ::1] gram, const double[::1] aty,
+                  const Py_ssize_t[::1] support):
+    """The loop's solve of ``G_SS x = b_S``, or None where it reports singular.
+
+    The Cholesky factorisation and triangular solves of the compiled loop
+    on one support, with the loop's pivot rule, for the tests.
+
+    Parameters
+    ----------
+    gram : ndarray of shape (n_features, n_features), C-contiguous float64
+    aty : ndarray of shape (n_features,)
+    support : ndarray of shape (k,), dtype intp
+        Distinct indices in ``[0, n_features)``, ``k >= 1``.
+
+    Returns
+    -------
+    ndarray of shape (k,) or None
+    """
+    cdef Py_ssize_t n = gram.shape[0], k = support.shape[0], j
+    if gram.shape[1] != n or aty.shape[0] != n or not 1 <= k <= n:
+        raise ValueError(
+            f"support_solve: needs a square gram ({gram.shape[0]} x "
+            f"{gram.shape[1]}), aty of its size ({aty.shape[0]}) and "
+            f"1 <= k <= n_features support indices (k={k}).")
+    seen = np.zeros(n, dtype=bool)
+    for j in range(k):
+        if not 0 <= support[j] < n or seen[support[j]]:
+            raise ValueError(
+                f"support_solve: support must hold distinct indices in [0, {n}).")
+        seen[support[j]] = True
+    cdef double[::1] block = np.empty(k * (k + 5))
+    coef_arr = np.empty(k)
+    cdef double[::1] coef = coef_arr
+    cdef bint solved
+    with nogil:
+        solved = _cholesky_solve(gram, aty, support, k, block, coef)
+    return coef_arr if solved else None
+
+
 def kernel_seconds(const double[:, ::1] rows, const Py_ssize_t[::1] positions,
                    const double[:, ::1] spd, Py_ssize_t repeats):
     """Seconds per call of the loop's two kernels, each repeated in C.
@@ -364,8 +400,9 @@ def kernel_seconds(const double[:, ::1] rows, const Py_ssize_t[::1] positions,
     For ``benchmarks/cost_model.py``: the floor of an iteration at this
     machine's rates, without the per-call overhead of timing the kernels
     from Python. The gradient is the kernel of :func:`rows_gradient` on
-    ``rows[positions]``; the solve is the one of the loop (LAPACK's
-    unblocked ``dpotf2`` on a copy of ``spd`` and two ``dtrsv``).
+    ``rows[positions]``; the solve is the one of the loop
+    (:c:func:`sea_cholesky` on a copy of ``spd`` and its two triangular
+    solves).
 
     Parameters
     ----------
@@ -378,9 +415,7 @@ def kernel_seconds(const double[:, ::1] rows, const Py_ssize_t[::1] positions,
     -------
     gradient_seconds, solve_seconds : float
     """
-    cdef Py_ssize_t n = rows.shape[1], k = positions.shape[0], j, r
-    cdef int size = <int>k, one = 1, info = 0
-    cdef char upper = b'U', transpose = b'T', no_transpose = b'N', non_unit = b'N'
+    cdef Py_ssize_t n = rows.shape[1], k = positions.shape[0], j, r, info = 0
     if k < 1 or n < 1 or spd.shape[0] != k or spd.shape[1] != k or repeats < 1:
         raise ValueError(
             "kernel_seconds: needs k >= 1 positions, rows of n_features >= 1, a "
@@ -392,7 +427,7 @@ def kernel_seconds(const double[:, ::1] rows, const Py_ssize_t[::1] positions,
     cdef double[::1] coef = np.ones(k)
     cdef double[::1] aty = np.zeros(n)
     cdef double[::1] out = np.empty(n)
-    cdef double[::1] block = np.empty(k * k)
+    cdef double[::1] block = np.empty(k * (k + 5))
     cdef double[::1] rhs = np.empty(k)
     start = time.perf_counter()
     with nogil:
@@ -405,13 +440,11 @@ def kernel_seconds(const double[:, ::1] rows, const Py_ssize_t[::1] positions,
             memcpy(&block[0], &spd[0, 0], k * k * sizeof(double))
             for j in range(k):
                 rhs[j] = 1.0
-            dpotf2(&upper, &size, &block[0], &size, &info)
+            info = sea_cholesky(&block[0], k, &block[0] + k * k,
+                                &block[0] + k * k + 4 * k)
             if info != 0:
                 break
-            dtrsv(&upper, &transpose, &non_unit, &size, &block[0], &size,
-                  &rhs[0], &one)
-            dtrsv(&upper, &no_transpose, &non_unit, &size, &block[0], &size,
-                  &rhs[0], &one)
+            sea_cholesky_solve(&block[0], &block[0] + k * k + 4 * k, k, &rhs[0])
     end = time.perf_counter()
     if info != 0:
         raise ValueError("kernel_seconds: spd is not positive definite.")
@@ -483,7 +516,7 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
     cdef Py_ssize_t[::1] previous = previous_arr
     cdef Py_ssize_t[::1] best_support = best_support_arr
     cdef double[::1] scratch = np.empty(n)
-    cdef double[::1] block = np.empty(k * k)
+    cdef double[::1] block = np.empty(k * (k + 5))
     coef_arr = np.empty(k)
     best_coef_arr = np.zeros(k)
     cdef double[::1] coef = coef_arr
