@@ -106,19 +106,21 @@ cdef _check_inputs(const double[:, ::1] gram, const double[::1] aty,
 
 cdef Py_ssize_t _top_k(const double[::1] x, Py_ssize_t k,
                        const Py_ssize_t[::1] previous, double[::1] scratch,
+                       Py_ssize_t[::1] candidates,
                        Py_ssize_t[::1] support) noexcept nogil:
     """Sorted indices of the k largest |x|, ties to the lowest index.
 
     ``previous`` is the last support: its smallest current magnitude ``m``
     bounds the k-th largest from below (those k entries are all at least
     ``m``), so the selection runs on the few entries ``>= m`` only, since
-    consecutive supports of SEA share most of their indices.
+    consecutive supports of SEA share most of their indices. ``scratch``
+    and ``candidates`` (n entries each) receive their magnitudes and indices.
 
     Returns the number of indices written: k, or fewer when ``x`` holds NaN
     (which the caller reports).
     """
     cdef Py_ssize_t n = x.shape[0]
-    cdef Py_ssize_t i, n_candidates = 0, count = 0, above = 0
+    cdef Py_ssize_t i, j, n_candidates = 0, count = 0, above = 0
     cdef double floor, threshold, a
     if k >= n:
         for i in range(n):
@@ -133,6 +135,7 @@ cdef Py_ssize_t _top_k(const double[::1] x, Py_ssize_t k,
         a = fabs(x[i])
         if a >= floor:
             scratch[n_candidates] = a
+            candidates[n_candidates] = i
             n_candidates += 1
         elif a != a:  # NaN: no order to select by
             return 0
@@ -146,8 +149,10 @@ cdef Py_ssize_t _top_k(const double[::1] x, Py_ssize_t k,
         if scratch[i] > threshold:
             above += 1
     # Entries equal to the threshold fill the places the larger ones leave,
-    # lowest index first: one scan keeps the support sorted.
-    for i in range(n):
+    # lowest index first: one scan of the candidates (in index order, and
+    # the others are below the threshold) keeps the support sorted.
+    for j in range(n_candidates):
+        i = candidates[j]
         a = fabs(x[i])
         if a > threshold:
             support[count] = i
@@ -516,6 +521,7 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
     cdef Py_ssize_t[::1] previous = previous_arr
     cdef Py_ssize_t[::1] best_support = best_support_arr
     cdef double[::1] scratch = np.empty(n)
+    cdef Py_ssize_t[::1] candidates = np.empty(n, dtype=np.intp)
     cdef double[::1] block = np.empty(k * (k + 5))
     coef_arr = np.empty(k)
     best_coef_arr = np.zeros(k)
@@ -535,7 +541,8 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
         if work > _WORK_BETWEEN_SIGNAL_CHECKS:
             PyErr_CheckSignals()  # raises KeyboardInterrupt on Ctrl-C
             work = 0.0
-        if t > 0 and _top_k(exploration, k, previous, scratch, support) != k:
+        if t > 0 and _top_k(exploration, k, previous, scratch, candidates,
+                              support) != k:
             raise ValueError(
                 "SEA's exploration vector holds NaN: check X and y for NaN, "
                 "infinity or values beyond the float64 range."
