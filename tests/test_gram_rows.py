@@ -159,3 +159,90 @@ def test_kernel_timer_refuses_inconsistent_input():
         kernel_seconds(rows, np.arange(3, dtype=np.intp), -spd, 2)
     gradient, solve = kernel_seconds(rows, np.arange(3, dtype=np.intp), spd, 2)
     assert gradient >= 0 and solve >= 0
+
+
+def fresh_lower_block(rows, positions, support):
+    # Row j, columns 0..j: G[s_j, s_i] read from the row kept for s_j.
+    full = rows[positions][:, support]
+    return np.tril(full).ravel(), full
+
+
+@compiled_only
+def test_compiled_rows_solve_reuses_the_previous_block_exactly():
+    from sklearn_sea._core._sea_gram import rows_support_solve
+
+    rng = np.random.default_rng(4)
+    n, k = 90, 12
+    A = rng.standard_normal((70, n))
+    # Rows stored in a scrambled order, with float noise so that the store
+    # is not exactly symmetric: a reused entry must be the one read before.
+    order = rng.permutation(n)
+    rows = (A.T @ A)[order] * (1 + 1e-15 * rng.standard_normal((n, n)))
+    where = np.empty(n, dtype=np.intp)
+    where[order] = np.arange(n)
+    aty = A.T @ rng.standard_normal(70)
+    previous_support = np.full(k, -1, dtype=np.intp)
+    previous, block, work = np.empty(k * k), np.empty(k * k), np.empty(k * (k + 5))
+    support = np.sort(rng.choice(n, k, replace=False))
+    for _ in range(30):
+        positions = where[support]
+        coef = rows_support_solve(
+            rows, positions, support, aty, previous_support, previous, block, work
+        )
+        lower, full = fresh_lower_block(rows, positions, support)
+        np.testing.assert_array_equal(np.tril(block.reshape(k, k)).ravel(), lower)
+        symmetric = np.tril(full) + np.tril(full, -1).T
+        np.testing.assert_allclose(
+            coef, np.linalg.solve(symmetric, aty[support]), rtol=1e-10
+        )
+        previous_support[:] = support
+        previous, block = block, previous
+        # Swap two to five indices, as SEA's consecutive supports do.
+        swap = rng.integers(2, 6)
+        kept = rng.choice(support, k - swap, replace=False)
+        outside = np.setdiff1d(np.arange(n), support)
+        support = np.sort(np.concatenate([kept, rng.choice(outside, swap, False)]))
+
+
+@compiled_only
+def test_compiled_rows_solve_without_reuse_and_on_singular_blocks():
+    from sklearn_sea._core._sea_gram import rows_support_solve
+
+    rng = np.random.default_rng(5)
+    A = rng.standard_normal((40, 30))
+    A[:, 7] = A[:, 3]
+    rows, aty = A.T @ A, A.T @ rng.standard_normal(40)
+    k = 5
+    buffers = (np.empty(k * k), np.empty(k * k), np.empty(k * (k + 5)))
+    unsorted = np.array([9, 2, 14, 0, 21], dtype=np.intp)
+    stale = np.array([0, 2, 9, 14, 21], dtype=np.intp)  # ignored: unsorted support
+    coef = rows_support_solve(rows, unsorted, unsorted, aty, stale, *buffers)
+    block = rows[np.ix_(unsorted, unsorted)]
+    np.testing.assert_allclose(coef, np.linalg.solve(block, aty[unsorted]), rtol=1e-10)
+    none = np.full(k, -1, dtype=np.intp)
+    singular = np.array([1, 3, 5, 7, 9], dtype=np.intp)
+    assert rows_support_solve(rows, singular, singular, aty, none, *buffers) is None
+    with pytest.raises(ValueError, match="inconsistent shapes"):
+        rows_support_solve(rows, singular[:4], singular, aty, none, *buffers)
+    with pytest.raises(ValueError, match="positions"):
+        rows_support_solve(rows, singular + 30, singular, aty, none, *buffers)
+    with pytest.raises(ValueError, match="support must be in"):
+        rows_support_solve(rows, singular, singular + 30, aty, none, *buffers)
+
+
+@compiled_only
+def test_operator_mode_same_run_with_and_without_the_compiled_solve(monkeypatch):
+    A, y, _ = make_compressed_sensing(80, 200, 15, noise=0.05, random_state=6)
+    runs = []
+    for compiled in (True, False):
+        monkeypatch.setattr(_accelerator, "USE_COMPILED", compiled)
+        runs.append(run(_design.dense_operator_design(A), A, y, 15, max_iter=400))
+    compiled_run, python_run = runs
+    assert compiled_run.n_supports_explored == python_run.n_supports_explored > 100
+    np.testing.assert_array_equal(
+        np.flatnonzero(compiled_run.coef), np.flatnonzero(python_run.coef)
+    )
+    np.testing.assert_allclose(compiled_run.coef, python_run.coef, rtol=1e-9)
+    np.testing.assert_allclose(
+        compiled_run.loss_curve, python_run.loss_curve, rtol=1e-8, atol=1e-12
+    )

@@ -16,9 +16,9 @@ import os
 import numpy as np
 
 try:
-    from ._sea_gram import rows_gradient, sea_gram_loop
+    from ._sea_gram import rows_gradient, rows_support_solve, sea_gram_loop
 except ImportError:  # built without a compiler: the pure-Python loop runs
-    rows_gradient = sea_gram_loop = None
+    rows_gradient = rows_support_solve = sea_gram_loop = None
 try:
     from ._logistic_newton import newton_binary
 except ImportError:
@@ -60,6 +60,11 @@ def compiled_rows_gradient():
     it, instead of gathering the k rows first.
     """
     return rows_gradient if USE_COMPILED else None
+
+
+def compiled_rows_solve():
+    """The compiled solve on kept Gram rows (operator mode), or None."""
+    return rows_support_solve if USE_COMPILED else None
 
 
 def compiled_newton_binary():

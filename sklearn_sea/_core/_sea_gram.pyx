@@ -169,15 +169,11 @@ cdef bint _cholesky_solve(const double[:, ::1] gram, const double[::1] aty,
                           double[::1] block, double[::1] coef) noexcept nogil:
     """Solve ``G_SS x = b_S`` by Cholesky; False if the block is singular.
 
-    ``block`` holds ``k * (k + 5)`` doubles: the factor, then the scratch
-    and reciprocal pivots of :c:func:`sea_cholesky`. The pivot rule is the
-    one of the Python kernel: a pivot whose square is below
-    ``1e3 k eps max(diag G_SS)`` means a dependent column.
+    ``block`` holds ``k * (k + 5)`` doubles (see :func:`_factor_solve`).
     """
     cdef Py_ssize_t i, j, n = gram.shape[0]
     cdef const double *gram_row
-    cdef double *inverse = &block[0] + k * k + 4 * k
-    cdef double diag_max = 0.0, pivot_min
+    cdef double diag_max = 0.0
     for j in range(k):
         # Row j of the lower triangle (row-major): row s_j of G read at
         # s_0 .. s_j.
@@ -187,17 +183,33 @@ cdef bint _cholesky_solve(const double[:, ::1] gram, const double[::1] aty,
         if block[j + j * k] > diag_max:
             diag_max = block[j + j * k]
         coef[j] = aty[support[j]]
+    return _factor_solve(&block[0], k, diag_max, &coef[0])
+
+
+cdef bint _factor_solve(double *factor, Py_ssize_t k, double diag_max,
+                        double *coef) noexcept nogil:
+    """Factor the block at ``factor`` in place and solve ``coef`` in place.
+
+    ``factor`` holds ``k * (k + 5)`` doubles: the block's lower triangle
+    (row-major), then the scratch and reciprocal pivots of
+    :c:func:`sea_cholesky`. False if the block is singular: the pivot rule
+    of the Python kernel, a pivot whose square is below
+    ``1e3 k eps max(diag G_SS)``, means a dependent column.
+    """
+    cdef Py_ssize_t j
+    cdef double *inverse = factor + k * k + 4 * k
+    cdef double pivot_min
     if not diag_max > 0:
         return False
-    if sea_cholesky(&block[0], k, &block[0] + k * k, inverse) != 0:
+    if sea_cholesky(factor, k, factor + k * k, inverse) != 0:
         return False
-    pivot_min = block[0]
+    pivot_min = factor[0]
     for j in range(1, k):
-        if block[j + j * k] < pivot_min:
-            pivot_min = block[j + j * k]
+        if factor[j + j * k] < pivot_min:
+            pivot_min = factor[j + j * k]
     if not pivot_min * pivot_min > 1e3 * k * _EPS * diag_max:
         return False
-    sea_cholesky_solve(&block[0], inverse, k, &coef[0])
+    sea_cholesky_solve(factor, inverse, k, coef)
     return True
 
 
@@ -395,6 +407,100 @@ def support_solve(const double[:, ::1] gram, const double[::1] aty,
     cdef bint solved
     with nogil:
         solved = _cholesky_solve(gram, aty, support, k, block, coef)
+    return coef_arr if solved else None
+
+
+def rows_support_solve(const double[:, ::1] rows,
+                       const Py_ssize_t[::1] positions,
+                       const Py_ssize_t[::1] support, const double[::1] aty,
+                       const Py_ssize_t[::1] previous_support,
+                       const double[::1] previous_block, double[::1] block,
+                       double[::1] work):
+    """Solve ``G_SS x = b_S`` on Gram rows kept in ``rows``; None if singular.
+
+    Operator mode's solve (see :meth:`SupportLeastSquares.refit_gradient`):
+    ``G[s_j, s_i]`` is ``rows[positions[j], s_i]``. Consecutive supports of
+    SEA share most of their indices, and the rows kept are too many to stay
+    in cache: an entry whose two indices were both in ``previous_support``
+    is copied from ``previous_block`` (the same value, read from memory in
+    cache) and only the others are read from ``rows``.
+
+    Parameters
+    ----------
+    rows : ndarray of shape (n_rows, n_features), C-contiguous float64
+    positions : ndarray of shape (k,), dtype intp
+        Row of ``rows`` holding each index of ``support``.
+    support : ndarray of shape (k,), dtype intp
+        Indices in ``[0, n_features)``; entries are reused only when both
+        supports are increasing (SEA's are).
+    aty : ndarray of shape (n_features,)
+    previous_support : ndarray of shape (k,), dtype intp
+        The support of ``previous_block``; -1 entries mean none.
+    previous_block : ndarray of shape (k * k,)
+        Lower triangle, row-major, of ``G`` on ``previous_support``.
+    block : ndarray of shape (k * k,)
+        Receives the lower triangle of ``G_SS`` (unfactored), the next
+        call's ``previous_block``.
+    work : ndarray of shape (k * (k + 5),)
+        Scratch for the factorisation.
+
+    Returns
+    -------
+    ndarray of shape (k,) or None
+    """
+    cdef Py_ssize_t n = rows.shape[1], k = support.shape[0], i, j, a, b
+    cdef Py_ssize_t pi, pj
+    cdef bint reuse = True, solved
+    cdef const double *row
+    cdef double diag_max = 0.0
+    if (positions.shape[0] != k or previous_support.shape[0] != k
+            or previous_block.shape[0] != k * k or block.shape[0] != k * k
+            or work.shape[0] != k * (k + 5) or aty.shape[0] != n or k < 1):
+        raise ValueError(
+            f"rows_support_solve: inconsistent shapes for k={k} support "
+            f"indices and rows of {n} entries.")
+    for j in range(k):
+        if not 0 <= positions[j] < rows.shape[0]:
+            raise ValueError(
+                f"rows_support_solve: positions must be in [0, {rows.shape[0]}).")
+        if not 0 <= support[j] < n:
+            raise ValueError(
+                f"rows_support_solve: support must be in [0, {n}).")
+        if (j > 0 and support[j] <= support[j - 1]) or previous_support[j] < 0 or (
+                j > 0 and previous_support[j] <= previous_support[j - 1]):
+            reuse = False
+    index_arr = np.full(k, -1, dtype=np.intp)
+    cdef Py_ssize_t[::1] index = index_arr
+    coef_arr = np.empty(k)
+    cdef double[::1] coef = coef_arr
+    with nogil:
+        if reuse:
+            # Both supports increase: one merge finds the shared indices.
+            a = b = 0
+            while a < k and b < k:
+                if support[a] == previous_support[b]:
+                    index[a] = b
+                    a += 1
+                    b += 1
+                elif support[a] < previous_support[b]:
+                    a += 1
+                else:
+                    b += 1
+        for j in range(k):
+            row = &rows[0, 0] + positions[j] * n
+            pj = index[j]
+            for i in range(j + 1):
+                pi = index[i]
+                # pi < pj when both are shared: the previous lower triangle.
+                if pj >= 0 and pi >= 0:
+                    block[i + j * k] = previous_block[pi + pj * k]
+                else:
+                    block[i + j * k] = row[support[i]]
+            if block[j + j * k] > diag_max:
+                diag_max = block[j + j * k]
+            coef[j] = aty[support[j]]
+        memcpy(&work[0], &block[0], k * k * sizeof(double))
+        solved = _factor_solve(&work[0], k, diag_max, &coef[0])
     return coef_arr if solved else None
 
 
