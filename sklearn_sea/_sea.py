@@ -189,6 +189,12 @@ def _sea(
         exploration = step_size * problem.Aty
         support = positive_top_k(exploration, k) if positive else top_k(exploration, k)
     select = positive_top_k if positive else top_k
+    # The compiled top-k selects among the entries at or above the smallest
+    # of the last support: the same supports, without a partition of all
+    # of the exploration vector (operator mode's large n_features).
+    seeded = None
+    if not positive and dtype == np.float64 and k < n_features:
+        seeded = _accelerator.compiled_top_k()
     fast_forward = fast_forward and not positive
 
     compiled = None
@@ -218,7 +224,8 @@ def _sea(
     t = 0
     while t < max_iter:
         if t > 0:
-            support = select(exploration, k)
+            selected = None if seeded is None else seeded(exploration, k, support)
+            support = select(exploration, k) if selected is None else selected
         key = support.tobytes()
         if key == previous_key:
             # Same support, same refit, same step: nothing new to solve, and

@@ -242,3 +242,32 @@ def test_support_solve_refuses_inconsistent_input():
         support_solve(np.ones((4, 3)), aty, np.array([0], dtype=np.intp))
     with pytest.raises(ValueError, match="1 <= k"):
         support_solve(gram, aty, np.array([], dtype=np.intp))
+
+
+@compiled_only
+@pytest.mark.parametrize("seed", range(5))
+def test_seeded_top_k_is_top_k_whatever_the_previous_support(seed):
+    from sklearn_sea._core._sea_gram import seeded_top_k
+
+    rng = np.random.default_rng(seed)
+    n = 300
+    # Few distinct magnitudes of both signs: ties at the threshold are common.
+    x = rng.integers(-6, 7, n).astype(float)
+    for k in (1, 7, 40, n - 1):
+        previous = np.sort(rng.choice(n, k, replace=False))
+        np.testing.assert_array_equal(seeded_top_k(x, k, previous), top_k(x, k))
+    x[17] = np.nan
+    assert seeded_top_k(x, 5, np.arange(5, dtype=np.intp)) is None
+
+
+@compiled_only
+def test_seeded_top_k_refuses_inconsistent_input():
+    from sklearn_sea._core._sea_gram import seeded_top_k
+
+    x = np.arange(6.0)
+    with pytest.raises(ValueError, match="1 <= k < n"):
+        seeded_top_k(x, 6, np.arange(6, dtype=np.intp))
+    with pytest.raises(ValueError, match="increasing"):
+        seeded_top_k(x, 2, np.array([3, 1], dtype=np.intp))
+    with pytest.raises(ValueError, match="increasing"):
+        seeded_top_k(x, 2, np.array([1, 6], dtype=np.intp))

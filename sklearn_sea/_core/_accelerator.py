@@ -16,9 +16,14 @@ import os
 import numpy as np
 
 try:
-    from ._sea_gram import rows_gradient, rows_support_solve, sea_gram_loop
+    from ._sea_gram import (
+        rows_gradient,
+        rows_support_solve,
+        sea_gram_loop,
+        seeded_top_k,
+    )
 except ImportError:  # built without a compiler: the pure-Python loop runs
-    rows_gradient = rows_support_solve = sea_gram_loop = None
+    rows_gradient = rows_support_solve = sea_gram_loop = seeded_top_k = None
 try:
     from ._logistic_newton import newton_binary
 except ImportError:
@@ -65,6 +70,15 @@ def compiled_rows_gradient():
 def compiled_rows_solve():
     """The compiled solve on kept Gram rows (operator mode), or None."""
     return rows_support_solve if USE_COMPILED else None
+
+
+def compiled_top_k():
+    """The compiled top-k seeded by the last support, or None.
+
+    ``(x, k, previous) -> support`` for float64 ``x`` and ``1 <= k < n``;
+    None for an ``x`` holding NaN (the Python :func:`top_k` then decides).
+    """
+    return seeded_top_k if USE_COMPILED else None
 
 
 def compiled_newton_binary():

@@ -424,6 +424,46 @@ def rows_gradient(const double[:, ::1] rows, const Py_ssize_t[::1] positions,
     return out_arr
 
 
+def seeded_top_k(const double[::1] x, Py_ssize_t k,
+                 const Py_ssize_t[::1] previous):
+    """The compiled loop's top-k for the Python loop; None if ``x`` holds NaN.
+
+    Sorted indices of the k largest ``|x|``, ties to the lowest index (the
+    result of :func:`~sklearn_sea._core.top_k`). ``previous``, the last
+    support, bounds the k-th largest from below, so that only the entries
+    above that bound are selected from: at n_features = 100,000 this is
+    several times faster than a partition of all of ``x``.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n,)
+    k : int
+        ``1 <= k < n``.
+    previous : ndarray of shape (k,), dtype intp
+        Increasing indices in ``[0, n)``.
+
+    Returns
+    -------
+    ndarray of shape (k,) or None
+    """
+    cdef Py_ssize_t n = x.shape[0], j, count
+    if not 1 <= k < n or previous.shape[0] != k:
+        raise ValueError(
+            f"seeded_top_k: needs 1 <= k < n ({k}, {n}) and k previous indices "
+            f"({previous.shape[0]}).")
+    for j in range(k):
+        if not 0 <= previous[j] < n or (j > 0 and previous[j] <= previous[j - 1]):
+            raise ValueError(
+                f"seeded_top_k: previous must be increasing indices in [0, {n}).")
+    cdef double[::1] scratch = np.empty(n)
+    cdef Py_ssize_t[::1] candidates = np.empty(n, dtype=np.intp)
+    support_arr = np.empty(k, dtype=np.intp)
+    cdef Py_ssize_t[::1] support = support_arr
+    with nogil:
+        count = _top_k(x, k, previous, scratch, candidates, support)
+    return support_arr if count == k else None
+
+
 def support_solve(const double[:, ::1] gram, const double[::1] aty,
                   const Py_ssize_t[::1] support):
     """The loop's solve of ``G_SS x = b_S``, or None where it reports singular.
