@@ -379,6 +379,15 @@ cdef Py_ssize_t _steady_iterations(const double[::1] exploration,
     return <Py_ssize_t>ceil(horizon) - 1
 
 
+cdef _check_positions(const Py_ssize_t[::1] positions, Py_ssize_t n_rows,
+                      str caller):
+    """Refuse a row position outside ``[0, n_rows)`` (a read out of bounds)."""
+    cdef Py_ssize_t j
+    for j in range(positions.shape[0]):
+        if not 0 <= positions[j] < n_rows:
+            raise ValueError(f"{caller}: positions must be in [0, {n_rows}).")
+
+
 def rows_gradient(const double[:, ::1] rows, const Py_ssize_t[::1] positions,
                   const double[::1] coef, const double[::1] aty):
     """``rows[positions]^T coef - aty`` without gathering the rows.
@@ -407,10 +416,7 @@ def rows_gradient(const double[:, ::1] rows, const Py_ssize_t[::1] positions,
             f"rows_gradient: inconsistent shapes: {k} positions, "
             f"{coef.shape[0]} coefficients, rows of {n} and aty of "
             f"{aty.shape[0]} entries.")
-    for j in range(k):
-        if not 0 <= positions[j] < rows.shape[0]:
-            raise ValueError(
-                f"rows_gradient: positions must be in [0, {rows.shape[0]}).")
+    _check_positions(positions, rows.shape[0], "rows_gradient")
     out_arr = np.empty(n)
     cdef double[::1] out = out_arr
     if n == 0:
@@ -555,10 +561,8 @@ def rows_support_solve(const double[:, ::1] rows,
         raise ValueError(
             f"rows_support_solve: inconsistent shapes for k={k} support "
             f"indices and rows of {n} entries.")
+    _check_positions(positions, rows.shape[0], "rows_support_solve")
     for j in range(k):
-        if not 0 <= positions[j] < rows.shape[0]:
-            raise ValueError(
-                f"rows_support_solve: positions must be in [0, {rows.shape[0]}).")
         if not 0 <= support[j] < n:
             raise ValueError(
                 f"rows_support_solve: support must be in [0, {n}).")
@@ -603,10 +607,7 @@ def kernel_seconds(const double[:, ::1] rows, const Py_ssize_t[::1] positions,
         raise ValueError(
             "kernel_seconds: needs k >= 1 positions, rows of n_features >= 1, a "
             "k x k spd matrix and repeats >= 1.")
-    for j in range(k):
-        if not 0 <= positions[j] < rows.shape[0]:
-            raise ValueError(
-                f"kernel_seconds: positions must be in [0, {rows.shape[0]}).")
+    _check_positions(positions, rows.shape[0], "kernel_seconds")
     cdef double[::1] coef = np.ones(k)
     cdef double[::1] aty = np.zeros(n)
     cdef double[::1] out = np.empty(n)

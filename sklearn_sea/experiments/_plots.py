@@ -38,13 +38,13 @@ def require_matplotlib():
     return Figure
 
 
-def _style(index):
+def _style(index, linestyles=("-", "--")):
     # Alternate dashes so that algorithms with equal results (SEA-ELS and ELS
     # often are) stay visible on top of each other.
     return {
         "marker": _MARKERS[index % len(_MARKERS)],
         "markersize": 4,
-        "linestyle": "--" if index % 2 else "-",
+        "linestyle": linestyles[index % len(linestyles)],
     }
 
 
@@ -73,6 +73,30 @@ def _save(fig, path):
     return path
 
 
+def _single_axes():
+    """A new figure of the default size with one axes."""
+    Figure = require_matplotlib()
+    fig = Figure(figsize=(6.4, 4.8))
+    return fig, fig.add_subplot()
+
+
+def _phase_plane(ax, level):
+    """Axes of a phase-transition figure: zeta across, the curves' rho up."""
+    ax.set_xlabel(r"$\zeta = m / n$")
+    ax.set_ylabel(rf"$\rho = k / m$ recovered in $\geq {100 * level:g}\%$ of runs")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+
+
+def _finish(fig, ax, path, title, ncol=2):
+    """Legend below, optional title, and the file written."""
+    _legend_below(ax, ncol=ncol)
+    if title:
+        ax.set_title(title, fontsize="medium")
+    return _save(fig, path)
+
+
 def plot_phase_transition(curves, path, *, title=None, level=0.95, notes=None):
     """The paper's Figure 2: each algorithm's ``level`` success curve.
 
@@ -99,22 +123,13 @@ def plot_phase_transition(curves, path, *, title=None, level=0.95, notes=None):
     path : str or path-like
     """
     notes = notes or {}
-    Figure = require_matplotlib()
-    fig = Figure(figsize=(6.4, 4.8))
-    ax = fig.add_subplot()
+    fig, ax = _single_axes()
     for index, (name, points) in enumerate(curves.items()):
         zetas, rhos = np.array(points, dtype=float).T
         style = _over(_style(index), name in notes)
         ax.plot(zetas, rhos, label=_label(name, notes), **style)
-    ax.set_xlabel(r"$\zeta = m / n$")
-    ax.set_ylabel(rf"$\rho = k / m$ recovered in $\geq {100 * level:g}\%$ of runs")
-    ax.set_xlim(0, 1)
-    ax.set_ylim(bottom=0)
-    ax.grid(alpha=0.3)
-    _legend_below(ax)
-    if title:
-        ax.set_title(title, fontsize="medium")
-    return _save(fig, path)
+    _phase_plane(ax, level)
+    return _finish(fig, ax, path, title)
 
 
 def plot_iteration_budget(curves, table, path, *, title=None, level=0.95, notes=None):
@@ -148,19 +163,12 @@ def plot_iteration_budget(curves, table, path, *, title=None, level=0.95, notes=
     from ._iteration_budget import budget_label
 
     notes = notes or {}
-    Figure = require_matplotlib()
-    fig = Figure(figsize=(6.4, 4.8))
-    ax = fig.add_subplot()
-    styles = ["-", "--", ":", "-."]
+    fig, ax = _single_axes()
     for colour, (name, means) in enumerate(table.items()):
         for index, (budget, mean) in enumerate(sorted(means.items())):
             label = budget_label(name, budget)
             zetas, rhos = np.array(curves[label], dtype=float).T
-            style = {
-                "marker": _MARKERS[index % len(_MARKERS)],
-                "markersize": 4,
-                "linestyle": styles[index % len(styles)],
-            }
+            style = _style(index, ("-", "--", ":", "-."))
             ax.plot(
                 zetas,
                 rhos,
@@ -173,15 +181,8 @@ def plot_iteration_budget(curves, table, path, *, title=None, level=0.95, notes=
                 ),
                 **_over(style, label in notes),
             )
-    ax.set_xlabel(r"$\zeta = m / n$")
-    ax.set_ylabel(rf"$\rho = k / m$ recovered in $\geq {100 * level:g}\%$ of runs")
-    ax.set_xlim(0, 1)
-    ax.set_ylim(bottom=0)
-    ax.grid(alpha=0.3)
-    _legend_below(ax, ncol=1)
-    if title:
-        ax.set_title(title, fontsize="medium")
-    return _save(fig, path)
+    _phase_plane(ax, level)
+    return _finish(fig, ax, path, title, ncol=1)
 
 
 def plot_deconvolution(summary, path, *, title=None, notes=None):
@@ -205,9 +206,7 @@ def plot_deconvolution(summary, path, *, title=None, notes=None):
     path : str or path-like
     """
     notes = notes or {}
-    Figure = require_matplotlib()
-    fig = Figure(figsize=(6.4, 4.8))
-    ax = fig.add_subplot()
+    fig, ax = _single_axes()
     names = list(dict.fromkeys(row["algorithm"] for row in summary))
     for index, name in enumerate(names):
         rows = [row for row in summary if row["algorithm"] == name]
@@ -223,10 +222,7 @@ def plot_deconvolution(summary, path, *, title=None, notes=None):
     ax.set_ylabel(r"mean support distance $k - |S^* \cap \hat S|$ (lower is better)")
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    _legend_below(ax)
-    if title:
-        ax.set_title(title, fontsize="medium")
-    return _save(fig, path)
+    return _finish(fig, ax, path, title)
 
 
 def plot_deconvolution_example(example, path, *, title=None):
