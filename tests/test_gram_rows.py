@@ -246,3 +246,18 @@ def test_operator_mode_same_run_with_and_without_the_compiled_solve(monkeypatch)
     np.testing.assert_allclose(
         compiled_run.loss_curve, python_run.loss_curve, rtol=1e-8, atol=1e-12
     )
+
+
+@compiled_only
+def test_operator_mode_without_block_reuse_past_its_budget(monkeypatch):
+    from sklearn_sea._core import _least_squares
+
+    A, y, _ = make_compressed_sensing(80, 200, 15, noise=0.05, random_state=7)
+    kept = run(_design.dense_operator_design(A), A, y, 15, max_iter=200)
+    monkeypatch.setattr(_least_squares, "REUSED_BLOCKS_BYTES", 8 * 15 * 15)
+    design = _design.dense_operator_design(A)
+    problem = SupportLeastSquares(design, A.T @ y, y @ y)
+    fresh = sea_module._sea(problem, 15, max_iter=200, step_size=1.0)
+    assert problem._previous_block is None  # nothing kept past the budget
+    np.testing.assert_array_equal(np.flatnonzero(fresh.coef), np.flatnonzero(kept.coef))
+    np.testing.assert_allclose(fresh.loss_curve, kept.loss_curve, rtol=1e-8, atol=1e-12)

@@ -12,6 +12,12 @@ from . import _accelerator
 from ._support_set import SupportCounter
 from ._tolerances import pivot_threshold
 
+#: Bytes of the two blocks and the factor that operator mode's compiled solve
+#: keeps between iterations (``3 k^2`` doubles, see
+#: :meth:`SupportLeastSquares._solve_on_rows`); past it (k above about 1,600)
+#: each block is gathered and factored anew, as without the compiled solve.
+REUSED_BLOCKS_BYTES = 64 * 2**20
+
 #: Bytes of per-support solutions a :class:`SupportLeastSquares` keeps for
 #: revisits (least recently used first out). Each entry is counted as its
 #: key and coefficients (``16 k`` bytes) plus 256 bytes of Python objects.
@@ -244,6 +250,8 @@ class SupportLeastSquares:
             or not self.Aty.flags.c_contiguous
             or positions.dtype != np.intp
             or support.dtype != np.intp
+            or 8 * (3 * support.shape[0] ** 2 + 5 * support.shape[0])
+            > REUSED_BLOCKS_BYTES
         ):
             return _cholesky_solve(_gather_block(store, positions, support), rhs, True)
         k = support.shape[0]
