@@ -238,8 +238,8 @@ class SupportLeastSquares:
 
         The compiled solve copies the entries the previous support shares
         from the previous block (same values, in cache) instead of reading
-        all ``k^2`` from rows spread over memory (operator mode keeps
-        hundreds of megabytes of them).
+        all ``k^2`` from rows spread over memory (operator mode keeps up to
+        ``GRAM_ROWS_BYTES`` of them).
         """
         compiled = _accelerator.compiled_rows_solve()
         if (
