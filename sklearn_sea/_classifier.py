@@ -88,6 +88,39 @@ def _sea_rows(problem, k, *, max_iter, step_size, exploration=None):
             norms = priority
         support = top_k(norms, k)
     loss_curve = np.empty(max_iter)
+    solver = problem.binary_solver() if exploration.shape[1] == 1 else None
+    if solver is not None and 0 < k < problem.n_features and max_iter >= 1:
+        # The same iterations, compiled: no Python call per iteration.
+        column = np.ascontiguousarray(exploration[:, 0])
+        best_iter, best_support, entry = solver.search(
+            problem, column, support, max_iter, step_size, problem.gtol, loss_curve
+        )
+        best = (entry[2], best_iter, best_support, entry[0], entry[1])
+    else:
+        best = _explore_rows(
+            problem, support, k, max_iter, step_size, exploration, loss_curve
+        )
+    _, best_iter, best_support, best_coef, best_intercept = best
+    best_coef, best_intercept, _ = problem.solve_final(
+        best_support, best_coef, best_intercept
+    )
+    coef = np.zeros((problem.n_features, problem.n_outputs))
+    coef[best_support] = best_coef
+    info = {
+        "n_iter": max_iter,
+        "best_iter": best_iter,
+        "loss_curve": loss_curve,
+        "n_supports_explored": problem.n_solved,
+    }
+    return coef, best_intercept.copy(), info
+
+
+def _explore_rows(problem, support, k, max_iter, step_size, exploration, loss_curve):
+    """The iterations of :func:`_sea_rows`; returns the best visit.
+
+    ``(value, iteration, support, coef, intercept)``; ``loss_curve`` is
+    filled and ``exploration`` updated in place.
+    """
     best = (np.inf, 0, support, None, None)
     previous_key, gradient, value = None, None, np.inf
     for t in range(max_iter):
@@ -105,19 +138,7 @@ def _sea_rows(problem, k, *, max_iter, step_size, exploration=None):
             previous_key = key
         loss_curve[t] = value
         exploration -= step_size * gradient
-    _, best_iter, best_support, best_coef, best_intercept = best
-    best_coef, best_intercept, _ = problem.solve_final(
-        best_support, best_coef, best_intercept
-    )
-    coef = np.zeros((problem.n_features, problem.n_outputs))
-    coef[best_support] = best_coef
-    info = {
-        "n_iter": max_iter,
-        "best_iter": best_iter,
-        "loss_curve": loss_curve,
-        "n_supports_explored": problem.n_solved,
-    }
-    return coef, best_intercept.copy(), info
+    return best
 
 
 class SEAClassifier(InitEstimatorMixin, BaseKSparseClassifier):

@@ -158,7 +158,7 @@ class LogisticTask:
 
 
 def _normalised_task(X, Y, weight, fit_intercept, C):
-    prepared = prepare_datafit(X, Y, weight, fit_intercept, Logistic())
+    prepared = prepare_datafit(X, Y, weight, fit_intercept, Logistic(), order="F")
     scale = prepared.x_scale
     if prepared.folding is not None:
         scale = scale[prepared.folding.representatives]

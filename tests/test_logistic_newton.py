@@ -1,5 +1,7 @@
 """The compiled binary Newton solve computes the iterates of the Python one."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -190,3 +192,226 @@ def test_kernel_rejects_a_bad_fallback_result():
     )  # fmt: skip
     with pytest.raises(ValueError, match="fallback_solve"):
         _accelerator.newton_binary(*arguments)
+
+
+# -- the kernel's exponential and logarithm -------------------------------------
+
+
+@compiled_only
+def test_loss_kernel_matches_numpy_to_a_few_ulp():
+    from sklearn_sea._core._logistic_newton import logistic_losses
+
+    rng = np.random.default_rng(0)
+    magnitudes = np.concatenate(
+        [
+            [0.0, 1e-300, 1e-17, 1e-8, 0.34657359, 0.34657360, 0.5, 1.0, 700.0],
+            np.exp(rng.uniform(-40, np.log(700), 4000)),
+            rng.uniform(0, 40, 4000),
+        ]
+    )
+    z = np.concatenate([magnitudes, -magnitudes])
+    sign = rng.choice([-1.0, 1.0], size=z.shape[0])
+    total, losses, e = logistic_losses(z, sign)
+    np.testing.assert_allclose(losses, np.logaddexp(0.0, sign * z), rtol=1e-15, atol=0)
+    np.testing.assert_allclose(e, np.exp(-np.abs(z)), rtol=1e-15, atol=0)
+    # a sum of 16 000 terms: within n eps of the exact one
+    assert total == pytest.approx(math.fsum(losses), rel=16000 * 2.2e-16)
+    # Beyond exp's range: e is negligible, the loss is |z| or (nearly) 0.
+    far = np.array([709.0, -750.0, 1e4, -1e300])
+    _, losses, e = logistic_losses(far, np.ones(4))
+    assert np.all(e <= 4e-308)
+    np.testing.assert_allclose(losses, np.logaddexp(0.0, far), rtol=1e-15, atol=1e-300)
+    _, losses, e = logistic_losses(np.array([np.nan, 1.0]), np.ones(2))
+    assert np.isnan(losses[0]) and np.isnan(e[0]) and np.isfinite(losses[1])
+
+
+# -- the support solver on a dense design ----------------------------------------
+
+
+def dense_problems(seed, weighted, fit_intercept, C=1.0, n_features=40):
+    """The same logistic problem twice: for the compiled and the Python solves."""
+    from sklearn_sea._classifier_base import logistic_task
+
+    X, y = teacher(seed, n_features=n_features)
+    weight = np.ones(y.shape[0])
+    if weighted:
+        weight = np.random.default_rng(seed).uniform(0.2, 3.0, size=y.shape[0])
+    return [
+        logistic_task(X, y, 2, weight, fit_intercept, C).problem() for _ in range(2)
+    ]
+
+
+def solve_both(monkeypatch, problems, support, start=None):
+    results = []
+    for problem, compiled in zip(problems, (True, False), strict=True):
+        monkeypatch.setattr(_accelerator, "USE_COMPILED", compiled)
+        coef, intercept, value, R, gradient = problem._solve_new(support, start)
+        if gradient is None:  # the Python solve leaves it to the cache
+            gradient = problem.design.rmatvec(R)
+        results.append((coef, intercept, value, np.asarray(gradient).ravel()))
+    return results
+
+
+@compiled_only
+@pytest.mark.parametrize("seed", range(2))
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_dense_solver_matches_python_solves(monkeypatch, seed, weighted, fit_intercept):
+    problems = dense_problems(seed, weighted, fit_intercept)
+    monkeypatch.setattr(_accelerator, "USE_COMPILED", True)
+    assert problems[0].binary_solver() is not None
+    rng = np.random.default_rng(seed)
+    supports = [np.sort(rng.choice(40, 6, replace=False)) for _ in range(5)]
+    # a change of width keeps the previous predictor for the warm start
+    supports.append(np.sort(rng.choice(40, 9, replace=False)))
+    for support in supports:
+        (c_coef, c_icpt, c_value, c_grad), (coef, icpt, value, grad) = solve_both(
+            monkeypatch, problems, support
+        )
+        assert c_value == pytest.approx(value, rel=1e-12)
+        np.testing.assert_allclose(c_coef, coef, atol=1e-6)
+        np.testing.assert_allclose(c_icpt, icpt, atol=1e-6)
+        np.testing.assert_allclose(c_grad, grad, atol=1e-6 * np.abs(grad).max())
+    # the final solve starts from the given point
+    start = np.vstack((coef, icpt)) if fit_intercept else coef
+    (c_coef, _, c_value, _), (coef, _, value, _) = solve_both(
+        monkeypatch, problems, supports[-1], start=start
+    )
+    np.testing.assert_allclose(c_coef, coef, atol=1e-8)
+
+
+@compiled_only
+def test_dense_solver_falls_back_on_a_singular_hessian(monkeypatch):
+    # A feature twice and (almost) no penalty: the Hessian is singular, the
+    # minimum-norm steps split the coefficient evenly, as the Python solve.
+    from sklearn_sea._core import _support_logistic
+
+    calls = []
+
+    def recording(matrix, rhs):
+        calls.append(matrix.shape)
+        return solve_normal_equations(matrix, rhs)
+
+    monkeypatch.setattr(_support_logistic, "solve_normal_equations", recording)
+    problems = dense_problems(0, False, True, C=1e15)
+    support = np.array([3, 3, 7])
+    monkeypatch.setattr(_accelerator, "USE_COMPILED", True)
+    c_coef, _, c_value, _, _ = problems[0]._solve_new(support)
+    assert calls and all(shape == (4, 4) for shape in calls)
+    monkeypatch.setattr(_accelerator, "USE_COMPILED", False)
+    coef, _, value, _, _ = problems[1]._solve_new(support)
+    assert c_value == pytest.approx(value, rel=1e-10)
+    assert c_coef[0, 0] == pytest.approx(c_coef[1, 0], rel=1e-6)
+    np.testing.assert_allclose(c_coef, coef, rtol=1e-5)
+
+
+def solver_arguments(**changes):
+    X, y = teacher(0, n_samples=30, n_features=6)
+    arguments = {
+        "At": np.ascontiguousarray(X.T),
+        "y": y.astype(np.float64),
+        "weight": None,
+        "penalty": np.ones(6),
+        "fit_intercept": True,
+        "curvature": 0.25,
+        "null_intercept": 0.0,
+        "max_iter": 50,
+        "armijo": 1e-4,
+        "max_halvings": 40,
+        "fallback_solve": solve_normal_equations,
+    }
+    arguments.update(changes)
+    return arguments
+
+
+@compiled_only
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("At", np.ones((6, 30), dtype=np.float32)),
+        ("At", np.asfortranarray(np.ones((6, 30)))),
+        ("At", with_nan(np.ones((6, 30)), (2, 3))),
+        ("At", np.zeros((0, 30))),
+        ("y", np.ones(29)),
+        ("y", np.full(30, 0.5 + 1.0)),
+        ("weight", -np.ones(30)),
+        ("penalty", -np.ones(6)),
+        ("penalty", np.ones(5)),
+        ("curvature", 0.0),
+        ("null_intercept", np.inf),
+        ("max_iter", -1),
+        ("armijo", np.nan),
+        ("fallback_solve", "not callable"),
+    ],
+)
+def test_dense_solver_rejects_bad_data_naming_it(name, value):
+    from sklearn_sea._core._logistic_newton import BinarySupportSolver
+
+    with pytest.raises(ValueError, match=rf"BinarySupportSolver: .*\b{name}\b"):
+        BinarySupportSolver(**solver_arguments(**{name: value}))
+
+
+@compiled_only
+@pytest.mark.parametrize(
+    "support, start, gtol, match",
+    [
+        (np.array([0, 6]), None, 1e-8, "support holds 6"),
+        (np.array([-1]), None, 1e-8, "support holds -1"),
+        (np.array([0, 1], dtype=np.int32), None, 1e-8, "support must be"),
+        (np.array([0, 1]), np.zeros(2), 1e-8, "start must have 3"),
+        (np.array([0, 1]), with_nan(np.zeros(3), 1), 1e-8, "start holds NaN"),
+        (np.array([0, 1]), None, np.nan, "gtol"),
+    ],
+)
+def test_dense_solver_rejects_a_bad_solve(support, start, gtol, match):
+    from sklearn_sea._core._logistic_newton import BinarySupportSolver
+
+    solver = BinarySupportSolver(**solver_arguments())
+    with pytest.raises(ValueError, match=match):
+        solver.solve(support, start, gtol)
+    # the solver still works after a refused call
+    theta, value, gradient = solver.solve(np.array([0, 1]), None, 1e-8)
+    assert np.all(np.isfinite(theta)) and np.isfinite(value)
+    assert gradient.shape == (6,)
+
+
+# -- the compiled search ----------------------------------------------------------
+
+
+@compiled_only
+@pytest.mark.parametrize("seed", range(4))
+def test_search_top_k_matches_python_top_k_with_ties(seed):
+    from sklearn_sea._core import top_k
+    from sklearn_sea._core._logistic_newton import top_k_abs
+
+    rng = np.random.default_rng(seed)
+    for n in (2, 5, 64, 501):
+        # few distinct magnitudes of both signs: ties everywhere
+        x = rng.integers(-3, 4, size=n).astype(np.float64)
+        if seed % 2:
+            x = rng.standard_normal(n)
+        for k in {1, n // 2, n - 1} - {0}:
+            np.testing.assert_array_equal(top_k_abs(x, k), top_k(x, k))
+    assert top_k_abs(np.array([1.0, np.nan, 2.0]), 1) is None
+
+
+@compiled_only
+@pytest.mark.parametrize("cache_bytes", [0, 20_000, None])
+def test_search_shares_the_cache_rules_of_the_python_loop(monkeypatch, cache_bytes):
+    from sklearn_sea._classifier import _sea_rows
+    from sklearn_sea._classifier_base import logistic_task
+
+    X, y = teacher(1, n_features=60)
+    results = []
+    for compiled in (True, False):
+        monkeypatch.setattr(_accelerator, "USE_COMPILED", compiled)
+        task = logistic_task(X, y, 2, np.ones(y.shape[0]), True, 0.1)
+        problem = task.problem(cache_bytes=cache_bytes)
+        assert (problem.binary_solver() is not None) == compiled
+        results.append(_sea_rows(problem, 5, max_iter=150, step_size=1.0))
+    (c_coef, c_icpt, c_info), (coef, icpt, info) = results
+    assert c_info["best_iter"] == info["best_iter"]
+    assert c_info["n_supports_explored"] == info["n_supports_explored"]
+    np.testing.assert_allclose(c_info["loss_curve"], info["loss_curve"], rtol=1e-9)
+    np.testing.assert_array_equal(np.flatnonzero(c_coef), np.flatnonzero(coef))
+    np.testing.assert_allclose(c_coef, coef, atol=1e-7)

@@ -2,8 +2,8 @@
 
 The compiled kernels, built from Cython when the package is installed: the
 Gram-mode iterations of SEA (``_sea_gram``) and the binary Newton solve of
-the classifier's supports (``_logistic_newton``), without per-step Python
-calls. They are optional: an installation without them (no compiler at build
+the classifier's supports with, on a dense design, the classifier's whole
+binary search (``_logistic_newton``), without per-step Python calls. They are optional: an installation without them (no compiler at build
 time) runs the pure-Python code, which gives the same iterates. Setting the
 environment variable ``SKLEARN_SEA_PURE_PYTHON=1`` before import, or
 :data:`USE_COMPILED` to False at run time, selects the pure-Python code.
@@ -25,9 +25,9 @@ try:
 except ImportError:  # built without a compiler: the pure-Python loop runs
     rows_gradient = rows_support_solve = sea_gram_loop = seeded_top_k = None
 try:
-    from ._logistic_newton import newton_binary
+    from ._logistic_newton import BinarySupportSolver, newton_binary
 except ImportError:
-    newton_binary = None
+    BinarySupportSolver = newton_binary = None
 
 #: Whether the compiled kernels exist in this installation (both are built
 #: by the same step: one without the other means a broken build).
@@ -84,3 +84,19 @@ def compiled_top_k():
 def compiled_newton_binary():
     """The compiled binary Newton solve, or None (the Python one runs)."""
     return newton_binary if USE_COMPILED else None
+
+
+def compiled_binary_solver(design):
+    """The class of compiled binary support solves for ``design``, or None.
+
+    It applies to a design over a Fortran-contiguous float64 array (dense
+    ``X``), whose transpose it reads: the columns, the Newton solve and the
+    gradient in one call per support. Sparse designs take the Python path,
+    with the compiled Newton solve.
+    """
+    if not USE_COMPILED:
+        return None
+    A = getattr(design, "array", None)
+    if A is None or A.dtype != np.float64 or not A.flags.f_contiguous:
+        return None
+    return BinarySupportSolver

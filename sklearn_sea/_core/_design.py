@@ -123,6 +123,9 @@ class OperatorDesign:
         A store of rows of ``A^T A`` for visited indices
         (:class:`~sklearn_sea._core._gram_columns.GramRows`); SEA's
         least-squares iterations then cost ``O(n_features k)``.
+    array : ndarray, optional
+        ``A`` itself when the design is a dense array, for the compiled
+        kernels that read it directly.
     """
 
     def __init__(
@@ -136,6 +139,7 @@ class OperatorDesign:
         support_matvec=None,
         support_gram=None,
         gram_rows=None,
+        array=None,
     ):
         self.matvec = matvec
         self.rmatvec = rmatvec
@@ -145,6 +149,7 @@ class OperatorDesign:
         self._support_matvec = support_matvec
         self._support_gram = support_gram
         self._gram_rows = gram_rows
+        self.array = array
         self._column_cache = {}
         self._max_cached = max(
             COLUMN_CACHE_BYTES // max(self.n_samples * np.dtype(dtype).itemsize, 1), 1
@@ -250,6 +255,7 @@ def dense_operator_design(A):
         shape=A.shape,
         dtype=A.dtype,
         gram_rows=rows,
+        array=A,
     )
 
 

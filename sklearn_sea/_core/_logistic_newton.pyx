@@ -6,12 +6,23 @@ The iterates of :meth:`SupportLogistic._newton_binary
 SEA's sizes (400 samples, a support of 10 features and the intercept) a
 Newton step is about fifteen numpy calls on small arrays, and their
 per-call overhead, not the arithmetic, was most of a binary classifier's
-fit. Here a step is C loops and BLAS/LAPACK calls (SciPy's Cython
-declarations): ``dgemv`` for ``B^T r`` and ``B d``, ``dsyrk`` for the
-Hessian, ``dpotrf``/``dpotrs`` for the step. A Hessian that is not
+fit. Here a step is C loops over the support's columns held as contiguous
+rows (``_logistic_kernels.h``: the predictor, the gradient, the Hessian,
+and the exponentials and logarithms of the loss, all vectorised) and
+LAPACK's ``dpotrf``/``dpotrs`` for the step. A Hessian that is not
 numerically definite (the pivot rule of
 :func:`~sklearn_sea._core._tolerances.pivot_threshold`) is solved by the
 caller's minimum-norm solver, through Python, as in the Python path.
+
+:class:`BinarySupportSolver` does all of a support's work in one call: the
+columns copied from the transposed design, the warm start of
+:meth:`SupportLogistic._warm_start
+<sklearn_sea._core._support_logistic.SupportLogistic._warm_start>`, Newton,
+and the gradient ``A^T r`` SEA steps along (BLAS ``dgemv``). Its
+:meth:`~BinarySupportSolver.search` runs the iterations of SEA's binary
+classifier around those solves, the cache of solved supports shared with the
+Python problem: without a Python call per iteration, which had become a
+third of a fit's time.
 
 The caller chooses this kernel (see :mod:`sklearn_sea._core._accelerator`);
 the results equal those of the Python solve up to rounding.
@@ -19,110 +30,255 @@ the results equal those of the Python solve up to rounding.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from libc.math cimport exp, fabs, isfinite, log1p, sqrt
+from libc.math cimport fabs, isfinite
 from libc.string cimport memcpy
-from scipy.linalg.cython_blas cimport dgemv, dsyrk
+from scipy.linalg.cython_blas cimport dgemv
 from scipy.linalg.cython_lapack cimport dpotrf, dpotrs
 
 import numpy as np
 
 from ._tolerances import PIVOT_RTOL
 
+cdef extern from "_logistic_kernels.h" nogil:
+    double sea_exp_nonpositive(double x)
+    double sea_log1p_unit(double e)
+    double sea_logistic_losses(const double *z, const double *sign,
+                               const double *w, Py_ssize_t n, double *e,
+                               double *loss)
+    void sea_logistic_derivatives(const double *z, const double *e,
+                                  const double *y, const double *w,
+                                  Py_ssize_t n, double *r, double *h)
+    void sea_rows_combine(const double *bt, Py_ssize_t width, Py_ssize_t n,
+                          const double *theta, double *z)
+    void sea_rows_dots(const double *bt, Py_ssize_t width, Py_ssize_t n,
+                       const double *v, double *g)
+    void sea_rows_weighted_gram(const double *bt, Py_ssize_t width, Py_ssize_t n,
+                                const double *h, double *scratch, double *hess)
+    int sea_top_k_abs(const double *x, Py_ssize_t n, Py_ssize_t k,
+                      Py_ssize_t *out, double *best)
+
 cdef double _PIVOT_RTOL_EPS = PIVOT_RTOL * np.finfo(np.float64).eps
 
 
-cdef _check_vector(const double[::1] values, Py_ssize_t size, str name,
-                   bint non_negative):
-    cdef Py_ssize_t i
-    if values.shape[0] != size:
-        raise ValueError(
-            f"newton_binary: {name} must have {size} entries (inconsistent "
-            f"shapes); got {values.shape[0]}.")
-    for i in range(size):
-        if not isfinite(values[i]) or (non_negative and values[i] < 0):
-            raise ValueError(
-                f"newton_binary: {name} holds NaN, infinity"
-                + (" or a negative value." if non_negative else "."))
-
-
-cdef _check_inputs(const double[:, ::1] B, const double[::1] y,
-                   const double[::1] weight, const double[::1] diag,
-                   const double[::1] theta, double gtol, Py_ssize_t max_iter,
-                   double armijo, Py_ssize_t max_halvings):
-    """Raise ValueError unless the solve can run on these inputs.
-
-    The loops index with bounds checks off: a wrong size would read or
-    write outside the arrays, a NaN would make every comparison false.
-    """
-    cdef Py_ssize_t n_samples = B.shape[0], width = B.shape[1], i, j
-    if n_samples < 1 or width < 1:
-        raise ValueError(
-            f"newton_binary: B must be a non-empty matrix; got shape "
-            f"({n_samples}, {width}).")
-    if width > 46340:  # width * width must fit the int of LAPACK's sizes
-        raise ValueError(f"newton_binary: B has too many columns ({width}).")
-    if n_samples > 2147483647:
-        raise ValueError(f"newton_binary: B has too many rows ({n_samples}).")
-    _check_vector(y, n_samples, "y", True)
-    for i in range(n_samples):
-        if y[i] > 1:
-            raise ValueError("newton_binary: y must hold labels 0 and 1.")
-    if weight is not None:
-        _check_vector(weight, n_samples, "weight", True)
-    _check_vector(diag, width, "diag", True)
-    _check_vector(theta, width, "theta_start", False)
-    for i in range(n_samples):
-        for j in range(width):
-            if not isfinite(B[i, j]):
-                raise ValueError("newton_binary: B holds NaN or infinity.")
-    if not (isfinite(gtol) and gtol >= 0):
-        raise ValueError(
-            f"newton_binary: gtol must be a finite number >= 0; got {gtol}.")
-    if max_iter < 0:
-        raise ValueError(f"newton_binary: max_iter must be >= 0; got {max_iter}.")
-    if max_halvings < 1:
-        raise ValueError(
-            f"newton_binary: max_halvings must be >= 1; got {max_halvings}.")
-    if not (isfinite(armijo) and 0 <= armijo < 1):
-        raise ValueError(
-            f"newton_binary: armijo must be in [0, 1); got {armijo}.")
-
-
-cdef inline double _log1p_exp(double x) noexcept nogil:
-    # log(1 + e^x) without overflow, as numpy's logaddexp(0, x).
-    if x > 0:
-        return x + log1p(exp(-x))
-    return log1p(exp(x))
-
-
-cdef inline double _expit(double x) noexcept nogil:
-    return 1.0 / (1.0 + exp(-x))
-
-
-cdef double _objective(const double[::1] z, const double[::1] y,
-                       const double *weight, const double[::1] diag,
-                       const double[::1] theta) noexcept nogil:
-    """Weighted log-loss of the predictor ``z`` plus ``theta^T diag theta / 2``."""
-    cdef Py_ssize_t i, n_samples = z.shape[0], width = theta.shape[0]
-    cdef double total = 0.0, penalty = 0.0, loss
-    for i in range(n_samples):
-        # log(1 + e^z) - y z = log(1 + e^{(1 - 2y) z}) for labels 0 and 1.
-        loss = _log1p_exp((1.0 - 2.0 * y[i]) * z[i])
-        total += loss if weight == NULL else weight[i] * loss
-    for i in range(width):
-        penalty += diag[i] * theta[i] * theta[i]
-    return total + 0.5 * penalty
-
-
-def _float64_array(values, str name, int ndim):
+def _float64_array(values, str name, int ndim, str function):
     """``values`` itself if a C-contiguous float64 array of ``ndim`` dimensions."""
     if not (isinstance(values, np.ndarray) and values.dtype == np.float64
             and values.ndim == ndim and values.flags.c_contiguous):
         raise ValueError(
-            f"newton_binary: {name} must be a C-contiguous float64 array of "
+            f"{function}: {name} must be a C-contiguous float64 array of "
             f"{ndim} dimension(s); got {type(values).__name__} "
             f"{getattr(values, 'dtype', '')} of shape {getattr(values, 'shape', '')}.")
     return values
+
+
+cdef _check_vector(const double[::1] values, Py_ssize_t size, str name,
+                   bint non_negative, str function):
+    cdef Py_ssize_t i
+    if values.shape[0] != size:
+        raise ValueError(
+            f"{function}: {name} must have {size} entries (inconsistent "
+            f"shapes); got {values.shape[0]}.")
+    for i in range(size):
+        if not isfinite(values[i]) or (non_negative and values[i] < 0):
+            raise ValueError(
+                f"{function}: {name} holds NaN, infinity"
+                + (" or a negative value." if non_negative else "."))
+
+
+cdef _check_labels(const double[::1] y, const double[::1] weight,
+                   Py_ssize_t n_samples, str function):
+    cdef Py_ssize_t i
+    if n_samples < 1:
+        raise ValueError(f"{function}: there must be at least one sample.")
+    if n_samples > 2147483647:
+        raise ValueError(f"{function}: too many samples ({n_samples}).")
+    _check_vector(y, n_samples, "y", True, function)
+    for i in range(n_samples):
+        if y[i] > 1:
+            raise ValueError(f"{function}: y must hold labels 0 and 1.")
+    if weight is not None:
+        _check_vector(weight, n_samples, "weight", True, function)
+
+
+cdef _check_settings(double gtol, Py_ssize_t max_iter, double armijo,
+                     Py_ssize_t max_halvings, fallback_solve, str function):
+    if not (isfinite(gtol) and gtol >= 0):
+        raise ValueError(
+            f"{function}: gtol must be a finite number >= 0; got {gtol}.")
+    if max_iter < 0:
+        raise ValueError(f"{function}: max_iter must be >= 0; got {max_iter}.")
+    if max_halvings < 1:
+        raise ValueError(
+            f"{function}: max_halvings must be >= 1; got {max_halvings}.")
+    if not (isfinite(armijo) and 0 <= armijo < 1):
+        raise ValueError(
+            f"{function}: armijo must be in [0, 1); got {armijo}.")
+    if not callable(fallback_solve):
+        raise ValueError(f"{function}: fallback_solve must be callable.")
+
+
+cdef _check_width(Py_ssize_t width, str name, str function):
+    if width < 1:
+        raise ValueError(f"{function}: {name} must have at least one column.")
+    if width > 46340:  # width * width must fit the int of LAPACK's sizes
+        raise ValueError(f"{function}: {name} has too many columns ({width}).")
+
+
+cdef _check_finite_rows(const double *bt, Py_ssize_t size, str name, str function):
+    cdef Py_ssize_t i
+    for i in range(size):
+        if not isfinite(bt[i]):
+            raise ValueError(f"{function}: {name} holds NaN or infinity.")
+
+
+cdef double _penalty(const double *diag, const double *theta, Py_ssize_t width) noexcept nogil:
+    cdef double total = 0.0
+    cdef Py_ssize_t j
+    for j in range(width):
+        total += diag[j] * theta[j] * theta[j]
+    return 0.5 * total
+
+
+cdef bint _cholesky_solve(double *matrix, double *factor, double *rhs_solution,
+                          int width) noexcept nogil:
+    """Solve ``matrix x = rhs`` in place by Cholesky; False if not definite.
+
+    The pivot rule of :func:`~sklearn_sea._core._tolerances.pivot_threshold`,
+    as the Python solves apply it. ``matrix`` is symmetric (both triangles).
+    """
+    cdef int info = 0, one = 1
+    cdef char upper = b'U'
+    cdef double diag_max = 0.0, pivot_min
+    cdef Py_ssize_t j
+    for j in range(width):
+        if matrix[j * width + j] > diag_max:
+            diag_max = matrix[j * width + j]
+    if not diag_max > 0:
+        return False
+    memcpy(factor, matrix, width * width * sizeof(double))
+    dpotrf(&upper, &width, factor, &width, &info)
+    if info != 0:
+        return False
+    pivot_min = factor[0]
+    for j in range(1, width):
+        if factor[j * width + j] < pivot_min:
+            pivot_min = factor[j * width + j]
+    if not pivot_min * pivot_min > _PIVOT_RTOL_EPS * width * diag_max:
+        return False
+    dpotrs(&upper, &width, &one, factor, &width, rhs_solution, &width, &info)
+    return info == 0
+
+
+cdef _solve_or_fall_back(double *matrix, double *factor, double *rhs_solution,
+                         Py_ssize_t width, fallback_solve, str function):
+    """Cholesky, or the caller's minimum-norm solve of a matrix not definite."""
+    if _cholesky_solve(matrix, factor, rhs_solution, <int>width):
+        return
+    cdef double[:, ::1] matrix_view = <double[:width, :width]> matrix
+    cdef double[::1] rhs_view = <double[:width]> rhs_solution
+    solved = np.asarray(
+        fallback_solve(np.array(matrix_view), np.array(rhs_view)), dtype=np.float64
+    ).ravel()
+    if solved.shape[0] != width or not np.all(np.isfinite(solved)):
+        raise ValueError(
+            f"{function}: fallback_solve must return a finite vector of "
+            f"{width} entries.")
+    cdef double[::1] solved_view = solved
+    memcpy(rhs_solution, &solved_view[0], width * sizeof(double))
+
+
+cdef class _Workspace:
+    """Scratch of one solve: ``n_samples`` and ``width`` sized vectors."""
+
+    cdef object buffer
+    cdef double *z_new
+    cdef double *e
+    cdef double *e_new
+    cdef double *loss
+    cdef double *h
+    cdef double *dz
+    cdef double *scratch
+    cdef double *candidate
+    cdef double *g
+    cdef double *d
+    cdef double *hess
+    cdef double *factor
+
+    def __cinit__(self, Py_ssize_t n_samples, Py_ssize_t width):
+        self.buffer = np.empty(8 * n_samples + 3 * width + 2 * width * width)
+        cdef double[::1] view = self.buffer
+        cdef double *p = &view[0]
+        self.z_new, self.e, self.e_new = p, p + n_samples, p + 2 * n_samples
+        self.loss, self.h = p + 3 * n_samples, p + 4 * n_samples
+        self.dz = p + 5 * n_samples
+        p += 6 * n_samples
+        self.candidate, self.g, self.d = p, p + width, p + 2 * width
+        self.hess, self.factor = p + 3 * width, p + 3 * width + width * width
+        self.scratch = p + 3 * width + 2 * width * width  # 2 n_samples
+
+
+cdef double _newton(const double *bt, Py_ssize_t n_samples, Py_ssize_t width,
+                    const double *y, const double *sign, const double *w,
+                    const double *diag, double *theta, double *z, double *r,
+                    double gtol, Py_ssize_t max_iter, double armijo,
+                    Py_ssize_t max_halvings, fallback_solve, str function,
+                    _Workspace work) except? -1.0:
+    """Newton from ``theta`` (updated in place); ``z``, ``r`` and the objective out.
+
+    ``bt`` holds the support's columns as rows of ``n_samples`` entries.
+    The steps of :meth:`SupportLogistic._newton_binary`: stop when
+    ``max |gradient| <= gtol``, Armijo backtracking by halvings, and an end
+    when no halving decreases the objective (round-off level).
+    """
+    cdef Py_ssize_t iteration, halving, i, j
+    cdef double value, new_value, norm, decrement, step
+    cdef bint improved
+    sea_rows_combine(bt, width, n_samples, theta, z)
+    value = (sea_logistic_losses(z, sign, w, n_samples, work.e, work.loss)
+             + _penalty(diag, theta, width))
+    for iteration in range(max_iter):
+        sea_logistic_derivatives(z, work.e, y, w, n_samples, r, work.h)
+        sea_rows_dots(bt, width, n_samples, r, work.g)
+        norm = 0.0
+        for j in range(width):
+            work.g[j] += diag[j] * theta[j]
+            if fabs(work.g[j]) > norm:
+                norm = fabs(work.g[j])
+        if norm <= gtol:
+            return value
+        sea_rows_weighted_gram(bt, width, n_samples, work.h, work.scratch, work.hess)
+        for j in range(width):
+            work.hess[j * width + j] += diag[j]
+        memcpy(work.d, work.g, width * sizeof(double))
+        _solve_or_fall_back(work.hess, work.factor, work.d, width, fallback_solve,
+                            function)
+        decrement = 0.0
+        for j in range(width):
+            decrement += work.g[j] * work.d[j]
+        sea_rows_combine(bt, width, n_samples, work.d, work.dz)
+        step = 1.0
+        improved = False
+        for halving in range(max_halvings):
+            for j in range(width):
+                work.candidate[j] = theta[j] - step * work.d[j]
+            for i in range(n_samples):
+                work.z_new[i] = z[i] - step * work.dz[i]
+            new_value = (
+                sea_logistic_losses(work.z_new, sign, w, n_samples, work.e_new,
+                                    work.loss)
+                + _penalty(diag, work.candidate, width))
+            if new_value <= value - armijo * step * decrement:
+                improved = True
+                break
+            step *= 0.5
+        if not improved:
+            break  # no decrease at round-off level: as good as it gets
+        memcpy(theta, work.candidate, width * sizeof(double))
+        memcpy(z, work.z_new, n_samples * sizeof(double))
+        memcpy(work.e, work.e_new, n_samples * sizeof(double))
+        value = new_value
+    sea_logistic_derivatives(z, work.e, y, w, n_samples, r, work.h)
+    return value
 
 
 def newton_binary(B, y, weight, diag, theta_start, double gtol,
@@ -162,125 +318,385 @@ def newton_binary(B, y, weight, diag, theta_start, double gtol,
     r : ndarray of shape (n_samples,)
         The derivative of the weighted loss in ``z``.
     """
-    cdef const double[:, ::1] B_view = _float64_array(B, "B", 2)
-    cdef const double[::1] y_view = _float64_array(y, "y", 1)
-    cdef const double[::1] diag_view = _float64_array(diag, "diag", 1)
-    cdef const double[::1] start = _float64_array(theta_start, "theta_start", 1)
+    cdef str function = "newton_binary"
+    cdef const double[:, ::1] B_view = _float64_array(B, "B", 2, function)
+    cdef const double[::1] y_view = _float64_array(y, "y", 1, function)
+    cdef const double[::1] diag_view = _float64_array(diag, "diag", 1, function)
+    cdef const double[::1] start = _float64_array(theta_start, "theta_start", 1,
+                                                  function)
     cdef const double[::1] w_view = None
     if weight is not None:
-        w_view = _float64_array(weight, "weight", 1)
-    _check_inputs(B_view, y_view, w_view, diag_view, start, gtol, max_iter, armijo,
-                  max_halvings)
-    if not callable(fallback_solve):
-        raise ValueError("newton_binary: fallback_solve must be callable.")
+        w_view = _float64_array(weight, "weight", 1, function)
+    cdef Py_ssize_t n_samples = B_view.shape[0], width = B_view.shape[1]
+    _check_width(width, "B", function)
+    _check_labels(y_view, w_view, n_samples, function)
+    _check_vector(diag_view, width, "diag", True, function)
+    _check_vector(start, width, "theta_start", False, function)
+    _check_finite_rows(&B_view[0, 0], n_samples * width, "B", function)
+    _check_settings(gtol, max_iter, armijo, max_halvings, fallback_solve, function)
 
-    cdef Py_ssize_t n_samples = B_view.shape[0], width = B_view.shape[1], i, j
-    cdef Py_ssize_t iteration, halving
-    cdef int m = <int>n_samples, n = <int>width, one = 1, info = 0
-    cdef char upper = b'U', transpose = b'T', no_transpose = b'N'
-    cdef double alpha = 1.0, beta = 0.0, p, s, step, value, new_value
-    cdef double decrement, norm, diag_max, pivot_min = 0.0
-    cdef const double *w = NULL if w_view is None else &w_view[0]
-    cdef const double *b = &B_view[0, 0]
-    cdef bint improved
+    bt = np.ascontiguousarray(B_view.T)
+    sign = 1.0 - 2.0 * np.asarray(y_view)
+    theta = np.array(start, dtype=np.float64)
+    z, r = np.empty(n_samples), np.empty(n_samples)
+    cdef double[:, ::1] bt_view = bt
+    cdef double[::1] sign_view = sign, theta_view = theta, z_view = z, r_view = r
+    value = _newton(
+        &bt_view[0, 0], n_samples, width, &y_view[0], &sign_view[0],
+        NULL if w_view is None else &w_view[0], &diag_view[0], &theta_view[0],
+        &z_view[0], &r_view[0], gtol, max_iter, armijo, max_halvings,
+        fallback_solve, function, _Workspace(n_samples, width))
+    return theta, value, z, r
 
-    theta_arr = np.array(start, dtype=np.float64)
-    z_arr = np.empty(n_samples)
-    r_arr = np.empty(n_samples)
-    candidate_arr = np.empty(width)
-    z_new_arr = np.empty(n_samples)
-    hessian_arr = np.empty((width, width))
-    factor_arr = np.empty((width, width))
-    g_arr = np.empty(width)
-    d_arr = np.empty(width)
-    cdef double[::1] theta = theta_arr, z = z_arr, r = r_arr
-    cdef double[::1] candidate = candidate_arr, z_new = z_new_arr
-    cdef double[::1] g = g_arr, d = d_arr, dz = np.empty(n_samples)
-    cdef double[::1] h = np.empty(n_samples)
-    cdef double[:, ::1] scaled = np.empty((n_samples, width))
-    cdef double[:, ::1] hessian = hessian_arr, factor = factor_arr
 
-    # B is C-contiguous (n_samples, width): to BLAS, the column-major
-    # (width, n_samples) matrix B^T, leading dimension width.
-    # z = B theta
-    dgemv(&transpose, &n, &m, &alpha, b, &n, &theta[0], &one, &beta, &z[0], &one)
-    value = _objective(z, y_view, w, diag_view, theta)
-    for iteration in range(max_iter):
-        for i in range(n_samples):
-            p = _expit(z[i])
-            s = 1.0 if w == NULL else w[i]
-            r[i] = (p - y_view[i]) * s
-            h[i] = (p - p * p) * s
-        # g = B^T r + diag theta
-        dgemv(&no_transpose, &n, &m, &alpha, b, &n, &r[0], &one, &beta, &g[0], &one)
-        norm = 0.0
-        for j in range(width):
-            g[j] += diag_view[j] * theta[j]
-            if fabs(g[j]) > norm:
-                norm = fabs(g[j])
-        if norm <= gtol:
-            return theta_arr, value, z_arr, r_arr
-        # Hessian B^T diag(h) B + diag: the rows of B scaled by sqrt(h), one
-        # symmetric rank-n_samples product (upper triangle, column-major).
-        for i in range(n_samples):
-            s = sqrt(h[i])
-            for j in range(width):
-                scaled[i, j] = B_view[i, j] * s
-        dsyrk(&upper, &no_transpose, &n, &m, &alpha, &scaled[0, 0], &n, &beta,
-              &hessian[0, 0], &n)
-        diag_max = 0.0
-        for j in range(width):
-            hessian[j, j] += diag_view[j]
-            if hessian[j, j] > diag_max:
-                diag_max = hessian[j, j]
-        memcpy(&factor[0, 0], &hessian[0, 0], width * width * sizeof(double))
-        dpotrf(&upper, &n, &factor[0, 0], &n, &info)
-        if info == 0:
-            pivot_min = factor[0, 0]
-            for j in range(1, width):
-                if factor[j, j] < pivot_min:
-                    pivot_min = factor[j, j]
-        if info == 0 and pivot_min * pivot_min > _PIVOT_RTOL_EPS * width * diag_max:
-            memcpy(&d[0], &g[0], width * sizeof(double))
-            dpotrs(&upper, &n, &one, &factor[0, 0], &n, &d[0], &n, &info)
-        else:
-            info = 1
-        if info != 0:
-            # Not numerically definite: the caller's minimum-norm solve. The
-            # upper triangle (column-major) is the lower one in C order.
-            for i in range(width):
-                for j in range(i + 1, width):
-                    hessian[i, j] = hessian[j, i]
-            solved = np.asarray(fallback_solve(hessian_arr.copy(), g_arr.copy()),
-                                dtype=np.float64).ravel()
-            if solved.shape[0] != width or not np.all(np.isfinite(solved)):
+cdef class BinarySupportSolver:
+    """All of a binary support solve on one dense design, validated once.
+
+    The work of :meth:`SupportLogistic._solve_new
+    <sklearn_sea._core._support_logistic.SupportLogistic._solve_new>` on a
+    dense design in one call per support: the columns (contiguous rows of
+    the transposed design), the warm start from the previous solve's
+    predictor, Newton (:func:`newton_binary`'s steps) and the gradient
+    ``A^T r`` SEA steps along (BLAS ``dgemv``). The data are checked here,
+    once, and a solve checks only its support and start: a fit solves
+    hundreds of supports.
+
+    Parameters
+    ----------
+    At : ndarray of shape (n_features, n_samples), C-contiguous float64
+        The transposed normalised design (the memory of a Fortran-ordered
+        ``A``); finite.
+    y : ndarray of shape (n_samples,)
+        Labels 0 and 1.
+    weight : ndarray of shape (n_samples,) or None
+        Non-negative sample weights; None for unit weights.
+    penalty : ndarray of shape (n_features,)
+        Diagonal of the L2 penalty of every feature.
+    fit_intercept : bool
+        Append a column of ones, unpenalised, to every support.
+    curvature : float
+        Bound of the loss's curvature, > 0: the warm start's ridge term is
+        ``penalty / curvature``.
+    null_intercept : float
+        Intercept of the intercept-only model, the start of the first solve.
+    max_iter, armijo, max_halvings, fallback_solve
+        As for :func:`newton_binary`; ``fallback_solve`` serves the warm
+        start's normal equations as well.
+    """
+
+    cdef object At, y, sign, weight, penalty, fallback_solve
+    cdef const double[:, ::1] at_view
+    cdef const double[::1] y_view, sign_view, penalty_view, w_view
+    cdef Py_ssize_t n_samples, n_features, width
+    cdef bint fit_intercept, has_last
+    cdef double curvature, null_intercept, armijo
+    cdef Py_ssize_t max_iter, max_halvings
+    cdef object scratch
+    cdef double *bt
+    cdef double *diag
+    cdef double *z
+    cdef double *last_z
+    cdef double *r
+    cdef _Workspace work
+
+    def __init__(self, At, y, weight, penalty, bint fit_intercept, double curvature,
+                 double null_intercept, Py_ssize_t max_iter, double armijo,
+                 Py_ssize_t max_halvings, fallback_solve):
+        cdef str function = "BinarySupportSolver"
+        self.at_view = _float64_array(At, "At", 2, function)
+        self.y_view = _float64_array(y, "y", 1, function)
+        self.penalty_view = _float64_array(penalty, "penalty", 1, function)
+        cdef const double[::1] w_view = None
+        if weight is not None:
+            w_view = _float64_array(weight, "weight", 1, function)
+            self.w_view = w_view
+        self.n_features, self.n_samples = At.shape
+        if self.n_features < 1:
+            raise ValueError(f"{function}: At must have at least one row.")
+        if self.n_features > 2147483647:
+            raise ValueError(f"{function}: too many features ({self.n_features}).")
+        _check_labels(self.y_view, w_view, self.n_samples, function)
+        _check_vector(self.penalty_view, self.n_features, "penalty", True, function)
+        _check_finite_rows(&self.at_view[0, 0], self.n_features * self.n_samples,
+                           "At", function)
+        if not (isfinite(curvature) and curvature > 0):
+            raise ValueError(f"{function}: curvature must be > 0; got {curvature}.")
+        if not isfinite(null_intercept):
+            raise ValueError(f"{function}: null_intercept must be finite.")
+        _check_settings(0.0, max_iter, armijo, max_halvings, fallback_solve, function)
+        self.At, self.y, self.weight, self.penalty = At, y, weight, penalty
+        self.sign = 1.0 - 2.0 * np.asarray(y)
+        self.sign_view = self.sign
+        self.fit_intercept = fit_intercept
+        self.curvature, self.null_intercept = curvature, null_intercept
+        self.max_iter, self.armijo, self.max_halvings = max_iter, armijo, max_halvings
+        self.fallback_solve = fallback_solve
+        self.width = -1
+        self.has_last = False
+
+    cdef _reserve(self, Py_ssize_t width):
+        """Buffers for supports of ``width`` columns (kept while it stays)."""
+        if width == self.width:
+            return
+        cdef Py_ssize_t m = self.n_samples
+        scratch = np.empty(width * m + width + 3 * m)
+        cdef double[::1] view = scratch
+        cdef double *last_z = &view[width * m + width + 2 * m]
+        # The previous predictor survives a change of width.
+        if self.has_last:
+            memcpy(last_z, self.last_z, m * sizeof(double))
+        self.scratch, self.last_z = scratch, last_z
+        self.bt, self.diag = &view[0], &view[width * m]
+        self.z, self.r = &view[width * m + width], &view[width * m + width + m]
+        self.work = _Workspace(m, width)
+        self.width = width
+
+    def solve(self, support, start, double gtol):
+        """Solve on ``support`` (intp, in ``[0, n_features)``).
+
+        Parameters
+        ----------
+        support : ndarray of shape (k,), intp
+        start : ndarray of shape (width,) or None
+            Start of Newton (``width = k + fit_intercept``); None for the
+            warm start: the ridge least-squares fit of the previous solve's
+            predictor on the columns, or zero coefficients and the null
+            intercept at the first solve.
+        gtol : float
+            Stop when ``max |gradient|`` is at most this.
+
+        Returns
+        -------
+        theta : ndarray of shape (width,)
+            Coefficients, then the intercept if fitted.
+        value : float
+            The objective at ``theta``.
+        gradient : ndarray of shape (n_features,)
+            ``A^T r``, the gradient of the weighted loss in the design's
+            coordinates (without the L2 term).
+        """
+        cdef str function = "BinarySupportSolver.solve"
+        if not (isinstance(support, np.ndarray) and support.dtype == np.intp
+                and support.ndim == 1):
+            raise ValueError(f"{function}: support must be a 1-D intp array.")
+        cdef const Py_ssize_t[::1] positions = np.ascontiguousarray(support)
+        cdef Py_ssize_t k = positions.shape[0], width = k + self.fit_intercept
+        cdef Py_ssize_t m = self.n_samples, n_features = self.n_features, j
+        cdef const double[::1] start_view = None
+        _check_width(width, "the support", function)
+        for j in range(k):
+            if not 0 <= positions[j] < n_features:
                 raise ValueError(
-                    "newton_binary: fallback_solve must return a finite vector "
-                    f"of {width} entries.")
-            d_arr[:] = solved
-        decrement = 0.0
-        for j in range(width):
-            decrement += g[j] * d[j]
-        # dz = B d
-        dgemv(&transpose, &n, &m, &alpha, b, &n, &d[0], &one, &beta, &dz[0], &one)
-        step = 1.0
-        improved = False
-        for halving in range(max_halvings):
+                    f"{function}: support holds {positions[j]}, outside "
+                    f"[0, {n_features}).")
+        if start is not None:
+            start_view = _float64_array(start, "start", 1, function)
+            _check_vector(start_view, width, "start", False, function)
+        if not (isfinite(gtol) and gtol >= 0):
+            raise ValueError(
+                f"{function}: gtol must be a finite number >= 0; got {gtol}.")
+        out, value = self._solve(&positions[0], k,
+                                 NULL if start_view is None else &start_view[0], gtol)
+        return out[:width], value, out[width:]
+
+    cdef tuple _solve(self, const Py_ssize_t *positions, Py_ssize_t k,
+                      const double *start, double gtol):
+        """:meth:`solve` on checked arguments: ``(theta then gradient, value)``."""
+        cdef str function = "BinarySupportSolver.solve"
+        cdef Py_ssize_t width = k + self.fit_intercept
+        cdef Py_ssize_t m = self.n_samples, n_features = self.n_features, j
+        self._reserve(width)
+        out = np.empty(width + n_features)
+        cdef double[::1] out_view = out
+        cdef double *theta = &out_view[0]
+        cdef double *gradient = &out_view[width]
+        cdef const double *at = &self.at_view[0, 0]
+        for j in range(k):
+            memcpy(self.bt + j * m, at + positions[j] * m, m * sizeof(double))
+            self.diag[j] = self.penalty_view[positions[j]]
+        if self.fit_intercept:
+            for j in range(m):
+                self.bt[k * m + j] = 1.0
+            self.diag[k] = 0.0
+        cdef _Workspace work = self.work
+        if start != NULL:
+            memcpy(theta, start, width * sizeof(double))
+        elif not self.has_last:
             for j in range(width):
-                candidate[j] = theta[j] - step * d[j]
-            for i in range(n_samples):
-                z_new[i] = z[i] - step * dz[i]
-            new_value = _objective(z_new, y_view, w, diag_view, candidate)
-            if new_value <= value - armijo * step * decrement:
-                improved = True
-                break
-            step *= 0.5
-        if not improved:
-            break  # no decrease at round-off level: as good as it gets
-        memcpy(&theta[0], &candidate[0], width * sizeof(double))
-        memcpy(&z[0], &z_new[0], n_samples * sizeof(double))
-        value = new_value
-    for i in range(n_samples):
-        s = 1.0 if w == NULL else w[i]
-        r[i] = (_expit(z[i]) - y_view[i]) * s
-    return theta_arr, value, z_arr, r_arr
+                theta[j] = 0.0
+            if self.fit_intercept:
+                theta[k] = self.null_intercept
+        else:
+            # The ridge least-squares fit of the previous predictor.
+            sea_rows_weighted_gram(self.bt, width, m, NULL, work.scratch, work.hess)
+            for j in range(width):
+                work.hess[j * width + j] += self.diag[j] / self.curvature
+            sea_rows_dots(self.bt, width, m, self.last_z, theta)
+            _solve_or_fall_back(work.hess, work.factor, theta, width,
+                                self.fallback_solve, function)
+
+        value = _newton(
+            self.bt, m, width, &self.y_view[0], &self.sign_view[0],
+            NULL if self.weight is None else &self.w_view[0], self.diag, theta,
+            self.z, self.r, gtol, self.max_iter, self.armijo, self.max_halvings,
+            self.fallback_solve, function, work)
+        memcpy(self.last_z, self.z, m * sizeof(double))
+        self.has_last = True
+        # gradient = A^T r: At is C-contiguous (n_features, n_samples), to
+        # BLAS the column-major (n_samples, n_features) matrix A.
+        cdef int rows = <int>m, columns = <int>n_features, one = 1
+        cdef char transpose = b'T'
+        cdef double alpha = 1.0, beta = 0.0
+        dgemv(&transpose, &rows, &columns, &alpha, at, &rows, self.r, &one, &beta,
+              gradient, &one)
+        return out, value
+
+    def search(self, problem, exploration, support, Py_ssize_t max_iter,
+               double step_size, double gtol, loss_curve):
+        """SEA's iterations on the binary model, the supports solved here.
+
+        The loop of :func:`~sklearn_sea._classifier._sea_rows` for one
+        exploration column: the support is the top-k of ``|exploration|``
+        (ties to the lowest index), a new support is looked up in
+        ``problem``'s cache (:meth:`SupportLogistic.lookup`) or solved and
+        stored there (:meth:`SupportLogistic.store`) as the Python path
+        does, and the exploration moves by ``-step_size`` times the gradient.
+
+        Parameters
+        ----------
+        problem : SupportLogistic
+            Whose cache and count of supports the search shares.
+        exploration : ndarray of shape (n_features,), float64, C-contiguous
+            Updated in place.
+        support : ndarray of shape (k,), intp
+            The first support, ``1 <= k < n_features``.
+        max_iter : int
+            Iterations, >= 1.
+        step_size : float
+        gtol : float
+            Newton's tolerance.
+        loss_curve : ndarray of shape (max_iter,), float64
+            Filled with the objective of every iteration.
+
+        Returns
+        -------
+        best_iter : int
+        best_support : ndarray of shape (k,)
+        best_entry : tuple
+            The cache entry ``(coef, intercept, value, gradient)`` of the
+            best support.
+        """
+        cdef str function = "BinarySupportSolver.search"
+        cdef double[::1] x = _float64_array(exploration, "exploration", 1, function)
+        cdef double[::1] curve = _float64_array(loss_curve, "loss_curve", 1, function)
+        if not (isinstance(support, np.ndarray) and support.dtype == np.intp
+                and support.ndim == 1):
+            raise ValueError(f"{function}: support must be a 1-D intp array.")
+        cdef Py_ssize_t n = self.n_features, k = support.shape[0], t, j
+        if x.shape[0] != n:
+            raise ValueError(f"{function}: exploration must have {n} entries.")
+        if not 1 <= k < n:
+            raise ValueError(f"{function}: the support must hold 1 to {n - 1} "
+                             f"indices; got {k}.")
+        if max_iter < 1 or curve.shape[0] < max_iter:
+            raise ValueError(f"{function}: max_iter must be in [1, "
+                             f"len(loss_curve)]; got {max_iter}.")
+        if not (isfinite(step_size) and isfinite(gtol) and gtol >= 0):
+            raise ValueError(f"{function}: step_size and gtol must be finite.")
+        first = np.array(support, dtype=np.intp)
+        cdef Py_ssize_t[::1] current = first
+        for j in range(k):
+            if not 0 <= current[j] < n:
+                raise ValueError(f"{function}: support holds {current[j]}, "
+                                 f"outside [0, {n}).")
+        candidate_arr = np.empty(k, dtype=np.intp)
+        cdef Py_ssize_t[::1] candidate = candidate_arr
+        cdef double[::1] best_values = np.empty(k)
+        cdef const double[::1] gradient
+        cdef double value = 0.0, best_value = 0.0
+        cdef bint changed, have_best = False
+        cdef Py_ssize_t best_iter = 0
+        best_support, best_entry = first, None
+        for t in range(max_iter):
+            changed = t == 0
+            if t > 0:
+                if sea_top_k_abs(&x[0], n, k, &candidate[0], &best_values[0]) != 0:
+                    raise ValueError(f"{function}: the exploration holds NaN.")
+                for j in range(k):
+                    if candidate[j] != current[j]:
+                        changed = True
+                        break
+            if changed:
+                if t > 0:
+                    current_arr = candidate_arr.copy()
+                    current = current_arr
+                else:
+                    current_arr = first
+                key = current_arr.tobytes()
+                entry = problem.lookup(key)
+                if entry is None:
+                    out, value = self._solve(&current[0], k, NULL, gtol)
+                    entry = (
+                        out[:k, None],
+                        out[k:k + 1] if self.fit_intercept else np.zeros(1),
+                        value,
+                        out[k + self.fit_intercept:, None],
+                    )
+                    problem.store(key, entry)
+                value = entry[2]
+                gradient = entry[3].ravel()
+                # A revisited support solved again after its eviction from
+                # the cache may differ at round-off: the first visit stays.
+                if not have_best or value < best_value - 1e-12 * fabs(best_value):
+                    have_best, best_value, best_iter = True, value, t
+                    best_support, best_entry = current_arr, entry
+            curve[t] = value
+            for j in range(n):
+                x[j] -= step_size * gradient[j]
+        return best_iter, best_support, best_entry
+
+
+def logistic_losses(z, sign):
+    """The compiled loss terms: ``log(1 + exp(sign z))`` and ``exp(-|z|)``.
+
+    Exposed for the tests, which check the kernel's exponential and
+    logarithm against numpy's.
+
+    Returns
+    -------
+    total : float
+        The sum of the losses.
+    losses, e : ndarray of shape (n,)
+    """
+    cdef str function = "logistic_losses"
+    cdef const double[::1] z_view = _float64_array(z, "z", 1, function)
+    cdef const double[::1] sign_view = _float64_array(sign, "sign", 1, function)
+    cdef Py_ssize_t n = z_view.shape[0]
+    _check_vector(sign_view, n, "sign", False, function)
+    losses, e = np.empty(n), np.empty(n)
+    if n == 0:
+        return 0.0, losses, e
+    cdef double[::1] losses_view = losses, e_view = e
+    total = sea_logistic_losses(&z_view[0], &sign_view[0], NULL, n, &e_view[0],
+                                &losses_view[0])
+    return total, losses, e
+
+
+def top_k_abs(x, Py_ssize_t k):
+    """The search's top-k of ``|x|`` (``1 <= k < len(x)``), for the tests.
+
+    Returns
+    -------
+    support : ndarray of shape (k,), intp, or None if ``x`` holds NaN.
+    """
+    cdef str function = "top_k_abs"
+    cdef const double[::1] x_view = _float64_array(x, "x", 1, function)
+    cdef Py_ssize_t n = x_view.shape[0]
+    if not 1 <= k < n:
+        raise ValueError(f"{function}: k must be in [1, {n - 1}]; got {k}.")
+    support = np.empty(k, dtype=np.intp)
+    cdef Py_ssize_t[::1] out = support
+    cdef double[::1] scratch = np.empty(k)
+    if sea_top_k_abs(&x_view[0], n, k, &out[0], &scratch[0]) != 0:
+        return None
+    return support

@@ -96,7 +96,7 @@ class PreparedDatafit:
         return peak if peak > 0 else 1.0
 
 
-def prepare_datafit(X, y, sample_weight, fit_intercept, datafit):
+def prepare_datafit(X, y, sample_weight, fit_intercept, datafit, *, order="C"):
     """Centre and normalise validated data for a general datafit.
 
     Parameters
@@ -111,6 +111,10 @@ def prepare_datafit(X, y, sample_weight, fit_intercept, datafit):
         Centre the columns of ``X`` (weighted means) and fit an intercept.
     datafit : BaseDatafit
         The loss; its ``validate_target`` checks every target.
+    order : {"C", "F"}, default="C"
+        Memory layout of a dense normalised design: "F" keeps each column
+        contiguous, for solvers that read the columns of a support (the
+        compiled binary logistic solve).
 
     Returns
     -------
@@ -153,7 +157,7 @@ def prepare_datafit(X, y, sample_weight, fit_intercept, datafit):
                 X_kept, offset_kept, scale_kept, sqrt_weight
             ).spectral_norm2()
     else:
-        A = np.array(X, dtype=np.float64, order="C")
+        A = np.array(X, dtype=np.float64, order=order)
         if fit_intercept:
             A -= x_offset
         x_scale = _robust_column_norms(A if unit_weights else A * sqrt_weight[:, None])
@@ -170,7 +174,7 @@ def prepare_datafit(X, y, sample_weight, fit_intercept, datafit):
         )
         del weighted
         if folding is not None:
-            A = np.ascontiguousarray(A[:, folding.representatives])
+            A = np.asarray(A[:, folding.representatives], order=order)
         design = dense_operator_design(A)
 
         def spectral_norm2():

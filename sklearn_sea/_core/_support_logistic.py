@@ -26,6 +26,12 @@ than to the machine. The multinomial Hessian ``sum_i (diag(p_i) - p_i p_i^T)
 symmetric rank-``n_samples`` product (BLAS ``syrk``), not class pair by
 class pair.
 
+On a dense design the binary solves run compiled, one call per support
+(:class:`~sklearn_sea._core._logistic_newton.BinarySupportSolver`: the
+columns, the warm start, Newton and the gradient), with the same start and
+steps as the Python code, which stays the reference and serves sparse
+designs and the multinomial model.
+
 Solutions and the gradients SEA steps along are cached per support, least
 recently used first out, under :data:`LOGISTIC_CACHE_BYTES`: a revisit costs
 a dictionary lookup. A support solved again after its eviction starts from
@@ -143,6 +149,7 @@ class SupportLogistic:
         self._cache_limit = None
         self._supports = SupportCounter()
         self._last_Z = None
+        self._compiled_solver = None
         # Bound of the per-sample curvature of the loss in the predictor.
         self._curvature = 0.5 if multinomial else 0.25
         self._y = (
@@ -372,6 +379,15 @@ class SupportLogistic:
         return theta, value, Z, self._residual(Z)
 
     def _solve_new(self, support, start=None, gtol=None):
+        """Newton on ``support``: coef, intercept, objective, residual, gradient.
+
+        The gradient ``A^T R`` comes from the compiled solve (binary model,
+        dense design), else None: :meth:`_entry` computes it.
+        """
+        gtol = self._gtol if gtol is None else gtol
+        solver = self.binary_solver()
+        if solver is not None:
+            return self._solve_binary_dense(solver, support, start, gtol)
         columns = self.design.columns(support)
         k = support.shape[0]
         diag = self.penalty[support]
@@ -382,7 +398,6 @@ class SupportLogistic:
         else:
             B = np.ascontiguousarray(columns)
         theta = self._warm_start(B, diag) if start is None else start
-        gtol = self._gtol if gtol is None else gtol
         if self.multinomial:
             theta, value, Z, R = self._newton_multinomial(B, diag, theta, gtol)
         else:
@@ -390,8 +405,45 @@ class SupportLogistic:
             theta, Z, R = theta1[:, None], z[:, None], r[:, None]
         self._last_Z = Z
         if self.fit_intercept:
-            return theta[:k], theta[k], value, R
-        return theta, np.zeros(self.n_outputs), value, R
+            return theta[:k], theta[k], value, R, None
+        return theta, np.zeros(self.n_outputs), value, R, None
+
+    def binary_solver(self):
+        """The compiled solver of binary supports on a dense design, or None.
+
+        Made at the first solve; every solve of the problem then goes through
+        it, which keeps the previous predictor for the warm start.
+        """
+        if self._compiled_solver is None and not self.multinomial:
+            solver_class = _accelerator.compiled_binary_solver(self.design)
+            if solver_class is None:
+                self._compiled_solver = False
+            else:
+                self._compiled_solver = solver_class(
+                    self.design.array.T,
+                    self._y,
+                    self.weight,
+                    np.ascontiguousarray(self.penalty, dtype=np.float64),
+                    self.fit_intercept,
+                    self._curvature,
+                    float(self.null_intercept[0]),
+                    NEWTON_MAX_ITER,
+                    _ARMIJO,
+                    _MAX_HALVINGS,
+                    solve_normal_equations,
+                )
+        return self._compiled_solver or None
+
+    def _solve_binary_dense(self, solver, support, start, gtol):
+        """:meth:`_solve_new` in one compiled call: the same start and steps."""
+        k = support.shape[0]
+        theta, value, gradient = solver.solve(
+            np.asarray(support, dtype=np.intp),
+            None if start is None else np.ascontiguousarray(start[:, 0]),
+            gtol,
+        )
+        intercept = theta[k:] if self.fit_intercept else np.zeros(1)
+        return theta[:k, None], intercept, value, None, gradient[:, None]
 
     def solve_final(self, support, coef, intercept):
         """The solution on ``support`` to :data:`NEWTON_GTOL_FINAL`.
@@ -409,7 +461,7 @@ class SupportLogistic:
             The objective there.
         """
         start = coef if not self.fit_intercept else np.vstack((coef, intercept))
-        coef, intercept, value, _ = self._solve_new(
+        coef, intercept, value, _, _ = self._solve_new(
             support, start=np.array(start, dtype=np.float64), gtol=self._gtol_final
         )
         if self.multinomial:
@@ -419,6 +471,11 @@ class SupportLogistic:
         return coef, intercept, value
 
     # -- cache ----------------------------------------------------------------
+
+    @property
+    def gtol(self):
+        """Newton's tolerance of the solves SEA explores with."""
+        return self._gtol
 
     @property
     def n_solved(self):
@@ -460,18 +517,29 @@ class SupportLogistic:
     def _entry(self, support):
         """``[coef, intercept, value, gradient]`` on ``support``, solved if new."""
         key = support.tobytes()
+        entry = self.lookup(key)
+        if entry is not None:
+            return entry
+        coef, intercept, value, R, gradient = self._solve_new(support)
+        if gradient is None:
+            gradient = np.array(self.design.rmatvec(R), dtype=np.float64).reshape(
+                self.n_features, self.n_outputs
+            )
+        entry = (coef, intercept, value, gradient)
+        self.store(key, entry)
+        return entry
+
+    def lookup(self, key):
+        """The cache entry of the support ``key`` (its bytes), or None."""
         entry = self._cache.get(key)
         if entry is not None:
             self._cache.move_to_end(key)
-            return entry
-        coef, intercept, value, R = self._solve_new(support)
-        gradient = np.array(self.design.rmatvec(R), dtype=np.float64).reshape(
-            self.n_features, self.n_outputs
-        )
-        entry = (coef, intercept, value, gradient)
+        return entry
+
+    def store(self, key, entry):
+        """Count the support ``key`` as solved and cache its entry."""
         self._supports.add(key)
         self._remember(key, entry)
-        return entry
 
     # -- what SEA asks ---------------------------------------------------------
 
