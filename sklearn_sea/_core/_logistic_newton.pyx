@@ -30,10 +30,18 @@ the results equal those of the Python solve up to rounding.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from cpython.buffer cimport (
+    PyBUF_C_CONTIGUOUS,
+    PyBUF_WRITABLE,
+    PyBuffer_Release,
+    PyObject_GetBuffer,
+)
 from libc.math cimport fabs, isfinite
 from libc.string cimport memcpy
 from scipy.linalg.cython_blas cimport dgemv
 from scipy.linalg.cython_lapack cimport dpotrf, dpotrs
+
+import gc
 
 import numpy as np
 
@@ -58,6 +66,26 @@ cdef extern from "_logistic_kernels.h" nogil:
                       Py_ssize_t *out, double *best)
 
 cdef double _PIVOT_RTOL_EPS = PIVOT_RTOL * np.finfo(np.float64).eps
+
+
+cdef void *_data(array, bint writable=True) except NULL:
+    """The data of a C-contiguous ndarray the caller keeps alive.
+
+    Through the buffer protocol, without the memoryview object a typed view
+    would create for every array of every solve: those objects are tracked
+    by the garbage collector, whose passes they set off.
+    """
+    cdef Py_buffer view
+    PyObject_GetBuffer(
+        array, &view, PyBUF_C_CONTIGUOUS | (PyBUF_WRITABLE if writable else 0))
+    cdef void *data = view.buf
+    PyBuffer_Release(&view)  # the array keeps the memory
+    if data == NULL:  # an empty array: no entry is read
+        data = <void *> &_EMPTY
+    return data
+
+
+cdef double _EMPTY = 0.0
 
 
 def _float64_array(values, str name, int ndim, str function):
@@ -507,9 +535,8 @@ cdef class BinarySupportSolver:
         cdef Py_ssize_t m = self.n_samples, n_features = self.n_features, j
         self._reserve(width)
         out = np.empty(width + n_features)
-        cdef double[::1] out_view = out
-        cdef double *theta = &out_view[0]
-        cdef double *gradient = &out_view[width]
+        cdef double *theta = <double *> _data(out)
+        cdef double *gradient = theta + width
         cdef const double *at = &self.at_view[0, 0]
         for j in range(k):
             memcpy(self.bt + j * m, at + positions[j] * m, m * sizeof(double))
@@ -612,47 +639,61 @@ cdef class BinarySupportSolver:
         candidate_arr = np.empty(k, dtype=np.intp)
         cdef Py_ssize_t[::1] candidate = candidate_arr
         cdef double[::1] best_values = np.empty(k)
-        cdef const double[::1] gradient
+        cdef const double *gradient = NULL
+        cdef const Py_ssize_t *positions = &current[0]
         cdef double value = 0.0, best_value = 0.0
         cdef bint changed, have_best = False
         cdef Py_ssize_t best_iter = 0
         best_support, best_entry = first, None
-        for t in range(max_iter):
-            changed = t == 0
-            if t > 0:
-                if sea_top_k_abs(&x[0], n, k, &candidate[0], &best_values[0]) != 0:
-                    raise ValueError(f"{function}: the exploration holds NaN.")
-                for j in range(k):
-                    if candidate[j] != current[j]:
-                        changed = True
-                        break
-            if changed:
+        # No garbage collection inside: the loop makes no reference cycles,
+        # and the passes its allocations set off (over every object of the
+        # process) took 5% of a fit.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for t in range(max_iter):
+                changed = t == 0
                 if t > 0:
-                    current_arr = candidate_arr.copy()
-                    current = current_arr
-                else:
-                    current_arr = first
-                key = current_arr.tobytes()
-                entry = problem.lookup(key)
-                if entry is None:
-                    out, value = self._solve(&current[0], k, NULL, gtol)
-                    entry = (
-                        out[:k, None],
-                        out[k:k + 1] if self.fit_intercept else np.zeros(1),
-                        value,
-                        out[k + self.fit_intercept:, None],
-                    )
-                    problem.store(key, entry)
-                value = entry[2]
-                gradient = entry[3].ravel()
-                # A revisited support solved again after its eviction from
-                # the cache may differ at round-off: the first visit stays.
-                if not have_best or value < best_value - 1e-12 * fabs(best_value):
-                    have_best, best_value, best_iter = True, value, t
-                    best_support, best_entry = current_arr, entry
-            curve[t] = value
-            for j in range(n):
-                x[j] -= step_size * gradient[j]
+                    if sea_top_k_abs(&x[0], n, k, &candidate[0], &best_values[0]) != 0:
+                        raise ValueError(f"{function}: the exploration holds NaN.")
+                    for j in range(k):
+                        if candidate[j] != positions[j]:
+                            changed = True
+                            break
+                if changed:
+                    if t > 0:
+                        current_arr = candidate_arr.copy()
+                        positions = <const Py_ssize_t *> _data(current_arr)
+                    else:
+                        current_arr = first
+                    key = current_arr.tobytes()
+                    entry = problem.lookup(key)
+                    if entry is None:
+                        out, value = self._solve(positions, k, NULL, gtol)
+                        entry = (
+                            out[:k, None],
+                            out[k:k + 1] if self.fit_intercept else np.zeros(1),
+                            value,
+                            out[k + self.fit_intercept:, None],
+                        )
+                        problem.store(key, entry)
+                    value = entry[2]
+                    if entry[3].size != n:  # read below without bounds checks
+                        raise ValueError(f"{function}: a cached gradient has "
+                                         f"{entry[3].size} entries, not {n}.")
+                    gradient = <const double *> _data(entry[3], False)
+                    # A revisited support solved again after its eviction
+                    # from the cache may differ at round-off: the first
+                    # visit stays the best.
+                    if not have_best or value < best_value - 1e-12 * fabs(best_value):
+                        have_best, best_value, best_iter = True, value, t
+                        best_support, best_entry = current_arr, entry
+                curve[t] = value
+                for j in range(n):
+                    x[j] -= step_size * gradient[j]
+        finally:
+            if collecting:
+                gc.enable()
         return best_iter, best_support, best_entry
 
 
