@@ -195,103 +195,113 @@ LK_INLINE double sea_lanes_sum(sea_v4 s, const double *x, const double *r,
     return (lane0 + s[2]) + (s[1] + s[3]);
 }
 
-LK_INLINE void sea_dot_tile(const double *x0, const double *x1,
-                            const double *const r[4], ptrdiff_t n,
-                            double out0[4], double out1[4])
+/* The tile for ncols (1 to 4, a constant after inlining) of the rows r. */
+LK_INLINE void sea_dot_tile_cols(const double *x0, const double *x1,
+                                 const double *const r[4], const int ncols,
+                                 ptrdiff_t n, double out0[4], double out1[4])
 {
     /* named accumulators: arrays of them are set up through memory */
     sea_v4 s00 = {0.0}, s01 = {0.0}, s02 = {0.0}, s03 = {0.0};
     sea_v4 s10 = {0.0}, s11 = {0.0}, s12 = {0.0}, s13 = {0.0};
-    const double *r0 = r[0], *r1 = r[1], *r2 = r[2], *r3 = r[3];
+    const double *r0 = r[0];
+    const double *r1 = ncols > 1 ? r[1] : r0, *r2 = ncols > 2 ? r[2] : r0;
+    const double *r3 = ncols > 3 ? r[3] : r0;
     ptrdiff_t i = 0;
     for (; i + 4 <= n; i += 4) {
-        sea_v4 a0, a1, b0, b1, b2, b3;
+        sea_v4 a0, a1, b;
         SEA_LOAD4(a0, x0 + i);
         SEA_LOAD4(a1, x1 + i);
-        SEA_LOAD4(b0, r0 + i);
-        SEA_LOAD4(b1, r1 + i);
-        SEA_LOAD4(b2, r2 + i);
-        SEA_LOAD4(b3, r3 + i);
-        s00 += a0 * b0;
-        s01 += a0 * b1;
-        s02 += a0 * b2;
-        s03 += a0 * b3;
-        s10 += a1 * b0;
-        s11 += a1 * b1;
-        s12 += a1 * b2;
-        s13 += a1 * b3;
+        SEA_LOAD4(b, r0 + i);
+        s00 += a0 * b;
+        s10 += a1 * b;
+        if (ncols > 1) {
+            SEA_LOAD4(b, r1 + i);
+            s01 += a0 * b;
+            s11 += a1 * b;
+        }
+        if (ncols > 2) {
+            SEA_LOAD4(b, r2 + i);
+            s02 += a0 * b;
+            s12 += a1 * b;
+        }
+        if (ncols > 3) {
+            SEA_LOAD4(b, r3 + i);
+            s03 += a0 * b;
+            s13 += a1 * b;
+        }
     }
     out0[0] = sea_lanes_sum(s00, x0, r0, i, n);
-    out0[1] = sea_lanes_sum(s01, x0, r1, i, n);
-    out0[2] = sea_lanes_sum(s02, x0, r2, i, n);
-    out0[3] = sea_lanes_sum(s03, x0, r3, i, n);
     out1[0] = sea_lanes_sum(s10, x1, r0, i, n);
-    out1[1] = sea_lanes_sum(s11, x1, r1, i, n);
-    out1[2] = sea_lanes_sum(s12, x1, r2, i, n);
-    out1[3] = sea_lanes_sum(s13, x1, r3, i, n);
+    if (ncols > 1) {
+        out0[1] = sea_lanes_sum(s01, x0, r1, i, n);
+        out1[1] = sea_lanes_sum(s11, x1, r1, i, n);
+    }
+    if (ncols > 2) {
+        out0[2] = sea_lanes_sum(s02, x0, r2, i, n);
+        out1[2] = sea_lanes_sum(s12, x1, r2, i, n);
+    }
+    if (ncols > 3) {
+        out0[3] = sea_lanes_sum(s03, x0, r3, i, n);
+        out1[3] = sea_lanes_sum(s13, x1, r3, i, n);
+    }
+}
+
+LK_INLINE void sea_dot_tile(const double *x0, const double *x1,
+                            const double *const r[4], int ncols, ptrdiff_t n,
+                            double out0[4], double out1[4])
+{
+    switch (ncols) {
+    case 4: sea_dot_tile_cols(x0, x1, r, 4, n, out0, out1); break;
+    case 3: sea_dot_tile_cols(x0, x1, r, 3, n, out0, out1); break;
+    case 2: sea_dot_tile_cols(x0, x1, r, 2, n, out0, out1); break;
+    default: sea_dot_tile_cols(x0, x1, r, 1, n, out0, out1); break;
+    }
 }
 #else
 LK_INLINE void sea_dot_tile(const double *x0, const double *x1,
-                            const double *const r[4], ptrdiff_t n,
+                            const double *const r[4], int ncols, ptrdiff_t n,
                             double out0[4], double out1[4])
 {
-    for (int q = 0; q < 4; ++q) {
+    for (int q = 0; q < ncols; ++q) {
         out0[q] = sea_dot(x0, r[q], n);
         out1[q] = sea_dot(x1, r[q], n);
     }
 }
 #endif
 
-/* g = Bt v: width dot products along the samples, four rows per pass
- * through the tile kernel (v as both of its left rows, which the compiler
- * merges), the last pass moved back to end at the last row (its repeated
- * rows get the same values again). */
+/* g = Bt v: width dot products along the samples, up to four rows per
+ * pass through the tile kernel (v as both of its left rows, which the
+ * compiler merges). */
 LK_SIMD_CLONES
 static void sea_rows_dots(const double *bt, ptrdiff_t width, ptrdiff_t n,
                           const double *v, double *g)
 {
-    if (width < 4) {
-        for (ptrdiff_t a = 0; a < width; ++a) g[a] = sea_dot(bt + a * n, v, n);
-        return;
-    }
-    for (ptrdiff_t start = 0; start < width; start += 4) {
-        const ptrdiff_t b = start + 4 <= width ? start : width - 4;
-        const double *const rows[4] = {bt + b * n, bt + (b + 1) * n,
-                                       bt + (b + 2) * n, bt + (b + 3) * n};
+    for (ptrdiff_t b = 0; b < width; b += 4) {
+        const int ncols = width - b < 4 ? (int)(width - b) : 4;
+        const double *const rows[4] = {bt + b * n, bt + (b + (ncols > 1)) * n,
+                                       bt + (b + 2 * (ncols > 2)) * n,
+                                       bt + (b + 3 * (ncols > 3)) * n};
         double out[4], unused[4];
-        sea_dot_tile(v, v, rows, n, out, unused);
-        for (int q = 0; q < 4; ++q) g[b + q] = out[q];
+        sea_dot_tile(v, v, rows, ncols, n, out, unused);
+        for (int q = 0; q < ncols; ++q) g[b + q] = out[q];
     }
 }
 
 /* H = Bt diag(h) Bt^T (h NULL: Bt Bt^T), both triangles, row-major
  * (width, width); scratch holds 2 n entries. Rows go by pairs against
- * blocks of four columns from the pair's diagonal on, the last block moved
- * back to end at the last column; an entry computed twice is written to
- * both triangles each time, so that H is exactly symmetric. (Measured at
- * 400 samples: 2.5 times faster than one dot product per entry; passes
- * over chunks of samples that stay in cache were slower.) */
+ * blocks of up to four columns from the pair's diagonal on (an odd last
+ * row pairs with itself): each tile loads a sample of its two rows once for
+ * up to eight products, with as many independent sums. Of the two sums of
+ * the pair's off-diagonal entry the second is kept, in both triangles: H is
+ * exactly symmetric. (Measured at 400 samples and width 11: 2.5 times
+ * faster than one dot product per entry; passes over chunks of samples
+ * that stay in cache were slower.) */
 LK_SIMD_CLONES
 static void sea_rows_weighted_gram(const double *bt, ptrdiff_t width, ptrdiff_t n,
                                    const double *h, double *scratch, double *hess)
 {
-    if (width < 4) {
-        for (ptrdiff_t a = 0; a < width; ++a) {
-            const double *x = bt + a * n;
-            if (h != NULL) {
-                for (ptrdiff_t i = 0; i < n; ++i) scratch[i] = h[i] * x[i];
-                x = scratch;
-            }
-            for (ptrdiff_t b = a; b < width; ++b) {
-                const double value = sea_dot(x, bt + b * n, n);
-                hess[a * width + b] = value;
-                hess[b * width + a] = value;
-            }
-        }
-        return;
-    }
     for (ptrdiff_t a = 0; a < width; a += 2) {
-        const ptrdiff_t a1 = a + 1 < width ? a + 1 : a; /* odd last row: alone */
+        const ptrdiff_t a1 = a + 1 < width ? a + 1 : a;
         const double *x0 = bt + a * n, *x1 = bt + a1 * n;
         if (h != NULL) {
             for (ptrdiff_t i = 0; i < n; ++i) {
@@ -301,13 +311,14 @@ static void sea_rows_weighted_gram(const double *bt, ptrdiff_t width, ptrdiff_t 
             x0 = scratch;
             x1 = scratch + n;
         }
-        for (ptrdiff_t start = a; start < width; start += 4) {
-            const ptrdiff_t b = start + 4 <= width ? start : width - 4;
-            const double *const rows[4] = {bt + b * n, bt + (b + 1) * n,
-                                           bt + (b + 2) * n, bt + (b + 3) * n};
+        for (ptrdiff_t b = a; b < width; b += 4) {
+            const int ncols = width - b < 4 ? (int)(width - b) : 4;
+            const double *const rows[4] = {bt + b * n, bt + (b + (ncols > 1)) * n,
+                                           bt + (b + 2 * (ncols > 2)) * n,
+                                           bt + (b + 3 * (ncols > 3)) * n};
             double out0[4], out1[4];
-            sea_dot_tile(x0, x1, rows, n, out0, out1);
-            for (int q = 0; q < 4; ++q) {
+            sea_dot_tile(x0, x1, rows, ncols, n, out0, out1);
+            for (int q = 0; q < ncols; ++q) {
                 hess[a * width + b + q] = out0[q];
                 hess[(b + q) * width + a] = out0[q];
                 hess[a1 * width + b + q] = out1[q];

@@ -261,11 +261,17 @@ cdef double _newton(const double *bt, Py_ssize_t n_samples, Py_ssize_t width,
     cdef Py_ssize_t iteration, halving, i, j
     cdef double value, new_value, norm, decrement, step
     cdef bint improved
-    sea_rows_combine(bt, width, n_samples, theta, z)
-    value = (sea_logistic_losses(z, sign, w, n_samples, work.e, work.loss)
+    # The current and the trial predictor (and their exp(-|z|)) trade places
+    # when a step is taken, instead of being copied.
+    cdef double *current = z
+    cdef double *trial = work.z_new
+    cdef double *e = work.e
+    cdef double *e_trial = work.e_new
+    sea_rows_combine(bt, width, n_samples, theta, current)
+    value = (sea_logistic_losses(current, sign, w, n_samples, e, work.loss)
              + _penalty(diag, theta, width))
     for iteration in range(max_iter):
-        sea_logistic_derivatives(z, work.e, y, w, n_samples, r, work.h)
+        sea_logistic_derivatives(current, e, y, w, n_samples, r, work.h)
         sea_rows_dots(bt, width, n_samples, r, work.g)
         norm = 0.0
         for j in range(width):
@@ -273,7 +279,7 @@ cdef double _newton(const double *bt, Py_ssize_t n_samples, Py_ssize_t width,
             if fabs(work.g[j]) > norm:
                 norm = fabs(work.g[j])
         if norm <= gtol:
-            return value
+            break
         sea_rows_weighted_gram(bt, width, n_samples, work.h, work.scratch, work.hess)
         for j in range(width):
             work.hess[j * width + j] += diag[j]
@@ -290,22 +296,24 @@ cdef double _newton(const double *bt, Py_ssize_t n_samples, Py_ssize_t width,
             for j in range(width):
                 work.candidate[j] = theta[j] - step * work.d[j]
             for i in range(n_samples):
-                work.z_new[i] = z[i] - step * work.dz[i]
+                trial[i] = current[i] - step * work.dz[i]
             new_value = (
-                sea_logistic_losses(work.z_new, sign, w, n_samples, work.e_new,
-                                    work.loss)
+                sea_logistic_losses(trial, sign, w, n_samples, e_trial, work.loss)
                 + _penalty(diag, work.candidate, width))
             if new_value <= value - armijo * step * decrement:
                 improved = True
                 break
             step *= 0.5
         if not improved:
-            break  # no decrease at round-off level: as good as it gets
+            break  # no decrease at round-off level; r is current's
         memcpy(theta, work.candidate, width * sizeof(double))
-        memcpy(z, work.z_new, n_samples * sizeof(double))
-        memcpy(work.e, work.e_new, n_samples * sizeof(double))
+        current, trial = trial, current
+        e, e_trial = e_trial, e
         value = new_value
-    sea_logistic_derivatives(z, work.e, y, w, n_samples, r, work.h)
+    else:  # the last step taken: r of the new point
+        sea_logistic_derivatives(current, e, y, w, n_samples, r, work.h)
+    if current != z:
+        memcpy(z, current, n_samples * sizeof(double))
     return value
 
 
