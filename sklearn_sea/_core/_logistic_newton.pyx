@@ -48,8 +48,6 @@ import numpy as np
 from ._tolerances import PIVOT_RTOL
 
 cdef extern from "_logistic_kernels.h" nogil:
-    double sea_exp_nonpositive(double x)
-    double sea_log1p_unit(double e)
     double sea_logistic_losses(const double *z, const double *sign,
                                const double *w, Py_ssize_t n, double *e,
                                double *loss)
