@@ -415,3 +415,37 @@ def test_search_shares_the_cache_rules_of_the_python_loop(monkeypatch, cache_byt
     np.testing.assert_allclose(c_info["loss_curve"], info["loss_curve"], rtol=1e-9)
     np.testing.assert_array_equal(np.flatnonzero(c_coef), np.flatnonzero(coef))
     np.testing.assert_allclose(c_coef, coef, atol=1e-7)
+
+
+@compiled_only
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        ({"exploration": np.zeros(5)}, "exploration must have 6"),
+        ({"exploration": np.zeros(6, dtype=np.float32)}, "exploration must be"),
+        ({"support": np.array([0, 6])}, "support holds 6"),
+        ({"support": np.arange(6)}, "1 to 5 indices"),
+        ({"support": np.array([0, 1], dtype=np.int32)}, "support must be"),
+        ({"max_iter": 0}, "max_iter"),
+        ({"max_iter": 11}, "max_iter"),
+        ({"step_size": np.inf}, "step_size"),
+        ({"gtol": np.nan}, "gtol"),
+    ],
+)
+def test_search_rejects_bad_input(monkeypatch, change, match):
+    from sklearn_sea._classifier_base import logistic_task
+
+    monkeypatch.setattr(_accelerator, "USE_COMPILED", True)
+    X, y = teacher(0, n_samples=30, n_features=6)
+    problem = logistic_task(X, y, 2, np.ones(30), True, 0.1).problem()
+    arguments = {
+        "exploration": np.zeros(6),
+        "support": np.array([0, 1]),
+        "max_iter": 10,
+        "step_size": 1.0,
+        "gtol": problem.gtol,
+        "loss_curve": np.empty(10),
+    }
+    arguments.update(change)
+    with pytest.raises(ValueError, match=match):
+        problem.binary_solver().search(problem, **arguments)
