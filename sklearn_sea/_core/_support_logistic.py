@@ -381,8 +381,9 @@ class SupportLogistic:
     def _solve_new(self, support, start=None, gtol=None):
         """Newton on ``support``: coef, intercept, objective, residual, gradient.
 
-        The gradient ``A^T R`` comes from the compiled solve (binary model,
-        dense design), else None: :meth:`_entry` computes it.
+        The compiled solve (binary model, dense design) returns the gradient
+        ``A^T R`` and no residual; the Python solve the residual and no
+        gradient, which :meth:`_entry` then computes.
         """
         gtol = self._gtol if gtol is None else gtol
         solver = self.binary_solver()
