@@ -408,9 +408,6 @@ cdef class BinarySupportSolver:
         Diagonal of the L2 penalty of every feature.
     fit_intercept : bool
         Append a column of ones, unpenalised, to every support.
-    curvature : float
-        Bound of the loss's curvature, > 0: the warm start's ridge term is
-        ``penalty / curvature``.
     null_intercept : float
         Intercept of the intercept-only model, the start of the first solve.
     max_iter, armijo, max_halvings, fallback_solve
@@ -423,18 +420,18 @@ cdef class BinarySupportSolver:
     cdef const double[::1] y_view, sign_view, penalty_view, w_view
     cdef Py_ssize_t n_samples, n_features, width
     cdef bint fit_intercept, has_last
-    cdef double curvature, null_intercept, armijo
+    cdef double null_intercept, armijo
     cdef Py_ssize_t max_iter, max_halvings
     cdef object scratch
     cdef double *bt
     cdef double *diag
     cdef double *z
-    cdef double *last_z
+    cdef double *last_h
+    cdef double *last_rhs
     cdef double *r
     cdef _Workspace work
 
-    def __init__(self, At, y, weight, penalty, bint fit_intercept, double curvature,
-                 double null_intercept, Py_ssize_t max_iter, double armijo,
+    def __init__(self, At, y, weight, penalty, bint fit_intercept, double null_intercept, Py_ssize_t max_iter, double armijo,
                  Py_ssize_t max_halvings, fallback_solve):
         cdef str function = "BinarySupportSolver"
         self.at_view = _float64_array(At, "At", 2, function)
@@ -453,8 +450,6 @@ cdef class BinarySupportSolver:
         _check_vector(self.penalty_view, self.n_features, "penalty", True, function)
         _check_finite_rows(&self.at_view[0, 0], self.n_features * self.n_samples,
                            "At", function)
-        if not (isfinite(curvature) and curvature > 0):
-            raise ValueError(f"{function}: curvature must be > 0; got {curvature}.")
         if not isfinite(null_intercept):
             raise ValueError(f"{function}: null_intercept must be finite.")
         _check_settings(0.0, max_iter, armijo, max_halvings, fallback_solve, function)
@@ -462,7 +457,7 @@ cdef class BinarySupportSolver:
         self.sign = 1.0 - 2.0 * np.asarray(y)
         self.sign_view = self.sign
         self.fit_intercept = fit_intercept
-        self.curvature, self.null_intercept = curvature, null_intercept
+        self.null_intercept = null_intercept
         self.max_iter, self.armijo, self.max_halvings = max_iter, armijo, max_halvings
         self.fallback_solve = fallback_solve
         self.width = -1
@@ -473,13 +468,14 @@ cdef class BinarySupportSolver:
         if width == self.width:
             return
         cdef Py_ssize_t m = self.n_samples
-        scratch = np.empty(width * m + width + 3 * m)
+        scratch = np.empty(width * m + width + 4 * m)
         cdef double[::1] view = scratch
-        cdef double *last_z = &view[width * m + width + 2 * m]
-        # The previous predictor survives a change of width.
+        cdef double *last_h = &view[width * m + width + 2 * m]
+        # The previous solve's weights and working response survive a change
+        # of width.
         if self.has_last:
-            memcpy(last_z, self.last_z, m * sizeof(double))
-        self.scratch, self.last_z = scratch, last_z
+            memcpy(last_h, self.last_h, 2 * m * sizeof(double))
+        self.scratch, self.last_h, self.last_rhs = scratch, last_h, last_h + m
         self.bt, self.diag = &view[0], &view[width * m]
         self.z, self.r = &view[width * m + width], &view[width * m + width + m]
         self.work = _Workspace(m, width)
@@ -493,9 +489,9 @@ cdef class BinarySupportSolver:
         support : ndarray of shape (k,), intp
         start : ndarray of shape (width,) or None
             Start of Newton (``width = k + fit_intercept``); None for the
-            warm start: the ridge least-squares fit of the previous solve's
-            predictor on the columns, or zero coefficients and the null
-            intercept at the first solve.
+            warm start: one IRLS step on the columns from the previous
+            solve's predictor (:meth:`SupportLogistic._warm_start`), or zero
+            coefficients and the null intercept at the first solve.
         gtol : float
             Stop when ``max |gradient|`` is at most this.
 
@@ -560,11 +556,12 @@ cdef class BinarySupportSolver:
             if self.fit_intercept:
                 theta[k] = self.null_intercept
         else:
-            # The ridge least-squares fit of the previous predictor.
-            sea_rows_weighted_gram(self.bt, width, m, NULL, work.scratch, work.hess)
+            # One IRLS step from the previous solution's predictor.
+            sea_rows_weighted_gram(self.bt, width, m, self.last_h, work.scratch,
+                                   work.hess)
             for j in range(width):
-                work.hess[j * width + j] += self.diag[j] / self.curvature
-            sea_rows_dots(self.bt, width, m, self.last_z, theta)
+                work.hess[j * width + j] += self.diag[j]
+            sea_rows_dots(self.bt, width, m, self.last_rhs, theta)
             _solve_or_fall_back(work.hess, work.factor, theta, width,
                                 self.fallback_solve, function)
 
@@ -573,7 +570,10 @@ cdef class BinarySupportSolver:
             NULL if self.weight is None else &self.w_view[0], self.diag, theta,
             self.z, self.r, gtol, self.max_iter, self.armijo, self.max_halvings,
             self.fallback_solve, function, work)
-        memcpy(self.last_z, self.z, m * sizeof(double))
+        # _newton leaves the curvature at its solution in work.h.
+        for j in range(m):
+            self.last_h[j] = work.h[j]
+            self.last_rhs[j] = work.h[j] * self.z[j] - self.r[j]
         self.has_last = True
         # gradient = A^T r: At is C-contiguous (n_features, n_samples), to
         # BLAS the column-major (n_samples, n_features) matrix A.

@@ -426,7 +426,6 @@ class SupportLogistic:
                     self.weight,
                     np.ascontiguousarray(self.penalty, dtype=np.float64),
                     self.fit_intercept,
-                    self._curvature,
                     float(self.null_intercept[0]),
                     NEWTON_MAX_ITER,
                     _ARMIJO,
@@ -496,24 +495,43 @@ class SupportLogistic:
     def _warm_start(self, B, diag):
         """Start of Newton on the columns ``B``: the previous solution, projected.
 
-        The least-squares fit of the previous support's linear predictor on
-        the new columns keeps what the features both supports share
-        contributed, and gives an entering feature the share of a leaving
-        one it can explain (SEA swaps correlated features often): measured
-        on the digits, about half the Newton steps of carrying the shared
-        coefficients over with zeros for the new ones.
+        Projecting the previous support's linear predictor on the new columns
+        keeps what the features both supports share contributed, and gives an
+        entering feature the share of a leaving one it can explain (SEA swaps
+        correlated features often): measured on the digits, about half the
+        Newton steps of carrying the shared coefficients over with zeros for
+        the new ones.
+
+        The binary model projects by one IRLS step: the fit of the working
+        response ``z - r / h`` weighted by the curvature ``h`` at the previous
+        solution, with the L2 term, i.e. a Newton step from the previous
+        predictor restricted to the new columns (3.2 Newton steps per support
+        after it on the benchmark's AR problems, against 4.0 after the plain
+        projection, with the same supports). The multinomial model projects
+        by least squares, ridge-regularised by the L2 term over the loss's
+        curvature bound so that nearly collinear columns do not receive
+        huge coefficients the L2 term would then pull back: its step would
+        need the full ``k n_outputs`` Hessian, the cost of a Newton step.
         """
         if self._last_Z is None:
             theta = np.zeros((B.shape[1], self.n_outputs))
             if self.fit_intercept:
                 theta[-1] = self.null_intercept
             return theta
-        # Ridge-regularised by the L2 term over the loss's curvature bound,
-        # so that nearly collinear columns do not receive huge coefficients
-        # the L2 term would then pull back.
-        gram = B.T @ B
-        gram.flat[:: gram.shape[0] + 1] += diag / self._curvature
-        return solve_normal_equations(gram, B.T @ self._last_Z)
+        if self.multinomial:
+            gram = B.T @ B
+            gram.flat[:: gram.shape[0] + 1] += diag / self._curvature
+            return solve_normal_equations(gram, B.T @ self._last_Z)
+        z = self._last_Z[:, 0]
+        p = expit(z)
+        h = p - p * p
+        r = p - self._y
+        if self.weight is not None:
+            h *= self.weight
+            r *= self.weight
+        gram = (B.T * h) @ B
+        gram.flat[:: gram.shape[0] + 1] += diag
+        return solve_normal_equations(gram, B.T @ (h * z - r))[:, None]
 
     def _entry(self, support):
         """``[coef, intercept, value, gradient]`` on ``support``, solved if new."""
