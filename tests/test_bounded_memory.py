@@ -129,9 +129,22 @@ def test_bad_n_iter_no_change_is_named(bad):
         sea(X, y, n_nonzero_coefs=3, n_iter_no_change=bad)
 
 
-def test_support_counter_counts_distinct_keys_exactly():
+COUNTERS = [
+    pytest.param(SupportCounter, id="blake2b"),
+    pytest.param(
+        _accelerator.SupportDigests,
+        id="compiled",
+        marks=pytest.mark.skipif(
+            _accelerator.SupportDigests is None, reason="built without a compiler"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("counter_class", COUNTERS)
+def test_support_counter_counts_distinct_keys_exactly(counter_class):
     rng = np.random.default_rng(0)
-    counter = SupportCounter()
+    counter = counter_class()
     keys = [np.sort(rng.choice(50, 5, replace=False)).tobytes() for _ in range(5000)]
     fresh = [counter.add(key) for key in keys]
     assert counter.count == len(set(keys)) > 1024  # the table grew
@@ -139,6 +152,27 @@ def test_support_counter_counts_distinct_keys_exactly():
     assert fresh == [not (key in seen or seen.add(key)) for key in keys]
     # At most half full: 32 bytes per distinct key, at most, past the start.
     assert counter.nbytes <= 64 * counter.count
+
+
+@pytest.mark.skipif(
+    _accelerator.SupportDigests is None, reason="built without a compiler"
+)
+def test_compiled_support_counter_refuses_keys_of_partial_indices():
+    counter = _accelerator.SupportDigests()
+    assert counter.add(b"") and not counter.add(b"")  # the empty support
+    with pytest.raises(ValueError, match="key must hold whole intp indices"):
+        counter.add(b"abc")
+    with pytest.raises(TypeError):
+        counter.add(np.arange(3))
+    assert counter.count == 1
+
+
+def test_support_counter_is_the_compiled_one_where_used(monkeypatch):
+    monkeypatch.setattr(_accelerator, "USE_COMPILED", False)
+    assert type(_accelerator.support_counter()) is SupportCounter
+    if _accelerator.COMPILED_AVAILABLE:
+        monkeypatch.setattr(_accelerator, "USE_COMPILED", True)
+        assert type(_accelerator.support_counter()) is _accelerator.SupportDigests
 
 
 def test_loss_curve_grows_by_doubling_up_to_max_iter():

@@ -15,8 +15,11 @@ import os
 
 import numpy as np
 
+from ._support_set import SupportCounter
+
 try:
     from ._sea_gram import (
+        SupportDigests,
         rows_gradient,
         rows_support_solve,
         sea_gram_loop,
@@ -24,6 +27,7 @@ try:
     )
 except ImportError:  # built without a compiler: the pure-Python loop runs
     rows_gradient = rows_support_solve = sea_gram_loop = seeded_top_k = None
+    SupportDigests = None
 try:
     from ._logistic_newton import BinarySupportSolver, newton_binary
 except ImportError:
@@ -79,6 +83,11 @@ def compiled_top_k():
     None for an ``x`` holding NaN (the Python :func:`top_k` then decides).
     """
     return seeded_top_k if USE_COMPILED else None
+
+
+def support_counter():
+    """A new, empty count of distinct supports (compiled digests where built)."""
+    return SupportDigests() if USE_COMPILED else SupportCounter()
 
 
 def compiled_newton_binary():

@@ -9,7 +9,6 @@ from scipy.linalg import lstsq
 from scipy.linalg.lapack import get_lapack_funcs
 
 from . import _accelerator
-from ._support_set import SupportCounter
 from ._tolerances import pivot_threshold
 
 #: Bytes of the two blocks and the factor that operator mode's compiled solve
@@ -100,7 +99,7 @@ class SupportLeastSquares:
     instead of a ``k x k`` factorisation. The cache holds at most
     :data:`SOLUTION_CACHE_BYTES`, evicting the least recently used support
     (a later revisit solves it again, with the same result); the count of
-    distinct supports stays exact (:class:`SupportCounter`).
+    distinct supports stays exact (:func:`~sklearn_sea._core._accelerator.support_counter`).
 
     Parameters
     ----------
@@ -119,7 +118,7 @@ class SupportLeastSquares:
         self.n_features = Aty.shape[0]
         self._cache = OrderedDict()
         self._cache_limit = None
-        self._supports = SupportCounter()
+        self._supports = _accelerator.support_counter()
         # Operator mode's last support, its block, and the buffers of the
         # compiled solve (see _solve_on_rows).
         self._previous_block = None

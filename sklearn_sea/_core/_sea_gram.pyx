@@ -274,7 +274,7 @@ cdef inline unsigned long long _mix(unsigned long long z) noexcept nogil:
     return z ^ (z >> 31)
 
 
-cdef void _support_digest(const Py_ssize_t[::1] support, Py_ssize_t k,
+cdef void _support_digest(const Py_ssize_t *support, Py_ssize_t k,
                           unsigned long long *high,
                           unsigned long long *low) noexcept nogil:
     """A 128-bit digest of a support: two chained 64-bit hashes, seeded apart.
@@ -322,6 +322,48 @@ def _doubled_table(unsigned long long[::1] table):
         if table[2 * slot] != 0 or table[2 * slot + 1] != 0:
             _insert_digest(bigger, table[2 * slot], table[2 * slot + 1])
     return bigger_arr
+
+
+cdef class SupportDigests:
+    """The compiled :class:`~sklearn_sea._core._support_set.SupportCounter`.
+
+    The same interface (``add``, ``count``, ``nbytes``) and table (16 bytes
+    per slot, at most half full), with the digests of the compiled loop
+    instead of BLAKE2b: a key costs a fraction of a microsecond instead of
+    about five, which was a tenth of a binary ``SEAClassifier`` fit.
+    Counts are exact up to digest collisions, as with BLAKE2b (about
+    ``N^2 / 2^129`` for ``N`` supports).
+    """
+
+    cdef object _table
+    cdef readonly Py_ssize_t count
+
+    def __init__(self):
+        self._table = np.zeros(2 * _DIGESTS_INITIAL_SLOTS, dtype=np.uint64)
+        self.count = 0
+
+    @property
+    def nbytes(self):
+        """Bytes of the table."""
+        return self._table.nbytes
+
+    def add(self, bytes key):
+        """Insert ``key`` (the bytes of an intp array); True if it was new."""
+        cdef Py_ssize_t size = len(key)
+        if size % sizeof(Py_ssize_t) != 0:
+            raise ValueError(
+                f"SupportDigests.add: key must hold whole intp indices; got "
+                f"{size} bytes.")
+        cdef const char *data = key
+        cdef unsigned long long high, low
+        _support_digest(<const Py_ssize_t *> data, size // sizeof(Py_ssize_t),
+                        &high, &low)
+        if not _insert_digest(self._table, high, low):
+            return False
+        self.count += 1
+        if 4 * self.count > self._table.shape[0]:  # over half full
+            self._table = _doubled_table(self._table)
+        return True
 
 
 def _grown_curve(curve, Py_ssize_t needed, Py_ssize_t max_iter):
@@ -758,7 +800,7 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
         else:
             # The distinct supports are counted as the Python kernel counts
             # them, through digests (32 bytes per support, whatever k).
-            _support_digest(support, k, &digest_high, &digest_low)
+            _support_digest(&support[0], k, &digest_high, &digest_low)
             if _insert_digest(digests, digest_high, digest_low):
                 n_supports += 1
                 if 4 * n_supports > digests.shape[0]:  # over half full

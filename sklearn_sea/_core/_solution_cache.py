@@ -5,14 +5,14 @@ answers a revisit with a lookup instead of a solve. Keeping every solution
 grows with the run (about ``16 k + 256`` bytes per support: a million
 supports at ``k = 60`` is over a gigabyte); :class:`SolutionCache` keeps the
 most recently used ones under a byte budget and still counts the distinct
-supports exactly (:class:`~sklearn_sea._core._support_set.SupportCounter`).
+supports exactly (:func:`~sklearn_sea._core._accelerator.support_counter`).
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 from collections import OrderedDict
 
-from ._support_set import SupportCounter
+from . import _accelerator
 
 #: Bytes charged per entry on top of its key and coefficients: the tuple, the
 #: bytes key and the arrays' headers.
@@ -34,7 +34,7 @@ class SolutionCache:
         self.budget = budget
         self._entries = OrderedDict()
         self._limit = None
-        self._supports = SupportCounter()
+        self._supports = _accelerator.support_counter()
 
     def __len__(self):
         return len(self._entries)

@@ -47,7 +47,6 @@ from scipy.special import expit
 
 from . import _accelerator
 from ._least_squares import _POTRF, _POTRS, solve_normal_equations
-from ._support_set import SupportCounter
 from ._tolerances import pivot_threshold
 
 #: Newton steps per support solve at most.
@@ -147,7 +146,7 @@ class SupportLogistic:
         self.cache_bytes = LOGISTIC_CACHE_BYTES if cache_bytes is None else cache_bytes
         self._cache = OrderedDict()
         self._cache_limit = None
-        self._supports = SupportCounter()
+        self._supports = _accelerator.support_counter()
         self._last_Z = None
         self._compiled_solver = None
         # Bound of the per-sample curvature of the loss in the predictor.
