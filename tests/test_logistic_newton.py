@@ -447,3 +447,134 @@ def test_search_rejects_bad_input(monkeypatch, change, match):
     arguments.update(change)
     with pytest.raises(ValueError, match=match):
         problem.binary_solver().search(problem, **arguments)
+
+
+# -- the multinomial loss loops ---------------------------------------------------
+
+
+def softmax_reference(Z, labels, weight):
+    """The multinomial loss, softmax and weighted residual, by numpy."""
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    per_sample = (
+        np.log(np.exp(shifted).sum(axis=1)) - shifted[np.arange(Z.shape[0]), labels]
+    )
+    P = np.exp(shifted)
+    P /= P.sum(axis=1, keepdims=True)
+    R = P - np.eye(Z.shape[1])[labels]
+    if weight is None:
+        return math.fsum(per_sample), P, R
+    return math.fsum(weight * per_sample), P, weight[:, None] * R
+
+
+@compiled_only
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("scale", [1e-12, 1.0, 30.0, 1e4])
+def test_softmax_loss_kernel_matches_numpy(weighted, scale):
+    from sklearn_sea._core._logistic_newton import SoftmaxLoss
+
+    rng = np.random.default_rng(int(scale) % 7)
+    n, K = 2000, 7
+    Z = scale * rng.standard_normal((n, K))
+    labels = rng.integers(0, K, n).astype(np.intp)
+    weight = rng.uniform(0.0, 3.0, n) if weighted else None
+    kernel = SoftmaxLoss(labels, weight, K)
+    E, total, P, R = np.empty((n, K)), np.empty(n), np.empty((n, K)), np.empty((n, K))
+    value = kernel.value(Z, E, total)
+    kernel.residual(E, total, P, R)
+    expected, expected_P, expected_R = softmax_reference(Z, labels, weight)
+    # Compensated: within a few rounding errors of the exactly rounded sum,
+    # not n of them, so that line searches compare objectives reliably.
+    assert value == pytest.approx(expected, rel=1e-14)
+    np.testing.assert_allclose(P, expected_P, rtol=1e-14, atol=1e-300)
+    np.testing.assert_allclose(R, expected_R, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(P, E / total[:, None], rtol=1e-15)
+
+
+@compiled_only
+def test_softmax_loss_kernel_propagates_nan():
+    from sklearn_sea._core._logistic_newton import SoftmaxLoss
+
+    Z = np.zeros((3, 3))
+    Z[1, 2] = np.nan
+    kernel = SoftmaxLoss(np.array([0, 1, 2], dtype=np.intp), None, 3)
+    assert np.isnan(kernel.value(Z, np.empty((3, 3)), np.empty(3)))
+
+
+@compiled_only
+@pytest.mark.parametrize(
+    "labels, weight, n_classes, match",
+    [
+        (np.array([0, 3]), None, 3, "labels must lie in"),
+        (np.array([0, -1]), None, 3, "labels must lie in"),
+        (np.array([0, 1], dtype=np.int32), None, 3, "labels must be"),
+        (np.array([], dtype=np.intp), None, 3, "at least one sample"),
+        (np.array([0, 1]), None, 1, "n_classes must be"),
+        (np.array([0, 1]), np.array([1.0, -1.0]), 3, "weight"),
+        (np.array([0, 1]), np.array([1.0]), 3, "weight"),
+        (np.array([0, 1]), np.array([1, 1]), 3, "weight"),
+    ],
+)
+def test_softmax_loss_kernel_rejects_bad_data_naming_it(
+    labels, weight, n_classes, match
+):
+    from sklearn_sea._core._logistic_newton import SoftmaxLoss
+
+    labels = labels.astype(np.intp) if labels.dtype == np.int64 else labels
+    with pytest.raises(ValueError, match=rf"SoftmaxLoss: .*{match}"):
+        SoftmaxLoss(labels, weight, n_classes)
+
+
+@compiled_only
+@pytest.mark.parametrize(
+    "shapes, match",
+    [
+        (((2, 3), (2, 3), (2,)), None),
+        (((3, 3), (2, 3), (2,)), "Z must have shape"),
+        (((2, 3), (2, 2), (2,)), "E must have shape"),
+        (((2, 3), (2, 3), (3,)), "total must have 2 entries"),
+    ],
+)
+def test_softmax_loss_kernel_checks_each_call(shapes, match):
+    from sklearn_sea._core._logistic_newton import SoftmaxLoss
+
+    kernel = SoftmaxLoss(np.array([0, 2], dtype=np.intp), None, 3)
+    Z, E, total = (np.zeros(shape) for shape in shapes)
+    if match is None:
+        assert kernel.value(Z, E, total) == pytest.approx(2 * np.log(3))
+        return
+    with pytest.raises(ValueError, match=rf"SoftmaxLoss.value: {match}"):
+        kernel.value(Z, E, total)
+    with pytest.raises(ValueError, match="must be a C-contiguous float64"):
+        kernel.value(np.zeros((2, 3), dtype=np.float32), np.zeros((2, 3)), np.zeros(2))
+    with pytest.raises(ValueError, match="R must have shape"):
+        kernel.residual(
+            np.zeros((2, 3)), np.ones(2), np.zeros((2, 3)), np.zeros((3, 3))
+        )
+
+
+@compiled_only
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_multinomial_classifier_same_search_compiled_and_python(
+    monkeypatch, weighted, fit_intercept
+):
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((200, 30))
+    y = np.argmax(X[:, :4] @ rng.standard_normal((4, 3)), axis=1)
+    weight = rng.uniform(0.2, 3.0, size=200) if weighted else None
+    models = []
+    for compiled in (True, False):
+        monkeypatch.setattr(_accelerator, "USE_COMPILED", compiled)
+        models.append(
+            SEAClassifier(6, max_iter=60, fit_intercept=fit_intercept).fit(X, y, weight)
+        )
+    compiled, python = models
+    assert compiled.best_iter_ == python.best_iter_
+    assert compiled.n_supports_explored_ == python.n_supports_explored_
+    np.testing.assert_array_equal(
+        np.flatnonzero(np.any(compiled.coef_, axis=0)),
+        np.flatnonzero(np.any(python.coef_, axis=0)),
+    )
+    np.testing.assert_allclose(compiled.loss_curve_, python.loss_curve_, rtol=1e-9)
+    scale = np.abs(python.coef_).max()
+    np.testing.assert_allclose(compiled.coef_, python.coef_, atol=1e-6 * scale)

@@ -29,9 +29,9 @@ except ImportError:  # built without a compiler: the pure-Python loop runs
     rows_gradient = rows_support_solve = sea_gram_loop = seeded_top_k = None
     SupportDigests = None
 try:
-    from ._logistic_newton import BinarySupportSolver, newton_binary
+    from ._logistic_newton import BinarySupportSolver, SoftmaxLoss, newton_binary
 except ImportError:
-    BinarySupportSolver = newton_binary = None
+    BinarySupportSolver = SoftmaxLoss = newton_binary = None
 
 #: Whether the compiled kernels exist in this installation (both are built
 #: by the same step: one without the other means a broken build).
@@ -88,6 +88,13 @@ def compiled_top_k():
 def support_counter():
     """A new, empty count of distinct supports (compiled digests where built)."""
     return SupportDigests() if USE_COMPILED else SupportCounter()
+
+
+def compiled_softmax_loss(labels, weight, n_classes):
+    """The compiled multinomial loss loops for these labels, or None."""
+    if not USE_COMPILED:
+        return None
+    return SoftmaxLoss(labels, weight, n_classes)
 
 
 def compiled_newton_binary():

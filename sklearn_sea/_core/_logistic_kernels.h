@@ -359,4 +359,60 @@ static int sea_top_k_abs(const double *x, ptrdiff_t n, ptrdiff_t k,
     return 0;
 }
 
+/* The multinomial loss of the scores Z (n rows of K, row-major): for each
+ * row, E = exp(Z - max) and total = sum_c E (the softmax is E / total), and
+ * the weighted sum of log(total) - (Z_label - max) (w NULL: unit weights).
+ * One exponential per score, shared with the next step's probabilities.
+ * The sum is compensated (Neumaier): the line search compares objectives
+ * that differ by little more than their rounding, and a plain running sum
+ * over a thousand samples, rounding hundreds of times more than numpy's
+ * pairwise one, made it reject steps numpy's sum accepts. A NaN score
+ * gives a NaN loss. */
+LK_SIMD_CLONES
+static double sea_softmax_losses(const double *Z, ptrdiff_t n, ptrdiff_t K,
+                                 const ptrdiff_t *labels, const double *w,
+                                 double *E, double *total)
+{
+    double sum = 0.0, compensation = 0.0;
+    for (ptrdiff_t i = 0; i < n; ++i) {
+        const double *row = Z + i * K;
+        double *e = E + i * K;
+        double top = row[0];
+        for (ptrdiff_t c = 1; c < K; ++c) top = row[c] > top ? row[c] : top;
+        double t = 0.0;
+        for (ptrdiff_t c = 0; c < K; ++c) {
+            e[c] = sea_exp_nonpositive(row[c] - top);
+            t += e[c];
+        }
+        total[i] = t;
+        const double loss = log(t) - (row[labels[i]] - top);
+        const double term = w == NULL ? loss : w[i] * loss;
+        const double next = sum + term;
+        compensation += fabs(sum) >= fabs(term) ? (sum - next) + term
+                                                : (term - next) + sum;
+        sum = next;
+    }
+    return sum + compensation;
+}
+
+/* From sea_softmax_losses' E and total: the probabilities P = E / total and
+ * the weighted residual R = w (P - Y), Y the one-hot labels. */
+LK_SIMD_CLONES
+static void sea_softmax_residual(const double *E, const double *total,
+                                 ptrdiff_t n, ptrdiff_t K,
+                                 const ptrdiff_t *labels, const double *w,
+                                 double *P, double *R)
+{
+    for (ptrdiff_t i = 0; i < n; ++i) {
+        const double scale = 1.0 / total[i];
+        const double s = w == NULL ? 1.0 : w[i];
+        for (ptrdiff_t c = 0; c < K; ++c) {
+            const double p = E[i * K + c] * scale;
+            P[i * K + c] = p;
+            R[i * K + c] = s * p;
+        }
+        R[i * K + labels[i]] -= s;
+    }
+}
+
 #endif

@@ -62,6 +62,12 @@ cdef extern from "_logistic_kernels.h" nogil:
                                 const double *h, double *scratch, double *hess)
     int sea_top_k_abs(const double *x, Py_ssize_t n, Py_ssize_t k,
                       Py_ssize_t *out, double *best)
+    double sea_softmax_losses(const double *Z, Py_ssize_t n, Py_ssize_t K,
+                              const Py_ssize_t *labels, const double *w,
+                              double *E, double *total)
+    void sea_softmax_residual(const double *E, const double *total, Py_ssize_t n,
+                              Py_ssize_t K, const Py_ssize_t *labels,
+                              const double *w, double *P, double *R)
 
 cdef double _PIVOT_RTOL_EPS = PIVOT_RTOL * np.finfo(np.float64).eps
 
@@ -701,6 +707,97 @@ cdef class BinarySupportSolver:
             if collecting:
                 gc.enable()
         return best_iter, best_support, best_entry
+
+
+cdef class SoftmaxLoss:
+    """The multinomial loss's per-sample loops, compiled, for one labelled set.
+
+    :meth:`SupportLogistic._newton_multinomial
+    <sklearn_sea._core._support_logistic.SupportLogistic._newton_multinomial>`
+    evaluates the loss at every trial point of its line search and the
+    probabilities at every step: a dozen numpy passes over the
+    ``n_samples x n_classes`` scores each time, now one loop each with the
+    vectorised exponential of the binary solve (within 1e-15 of numpy's,
+    tested). The labels and weights are checked once, here; each call checks
+    the shapes of its arrays.
+
+    Parameters
+    ----------
+    labels : ndarray of shape (n_samples,), intp
+        Class index of each sample, in ``[0, n_classes)``.
+    weight : ndarray of shape (n_samples,) or None
+        Non-negative sample weights; None for unit weights.
+    n_classes : int
+        Number of classes, >= 2.
+    """
+
+    cdef object labels, weight
+    cdef const Py_ssize_t *labels_data
+    cdef const double *w
+    cdef Py_ssize_t n_samples, n_classes
+
+    def __init__(self, labels, weight, Py_ssize_t n_classes):
+        cdef str function = "SoftmaxLoss"
+        if not (isinstance(labels, np.ndarray) and labels.dtype == np.intp
+                and labels.ndim == 1 and labels.flags.c_contiguous):
+            raise ValueError(f"{function}: labels must be a C-contiguous 1-D intp "
+                             f"array.")
+        if n_classes < 2:
+            raise ValueError(f"{function}: n_classes must be >= 2; got {n_classes}.")
+        cdef const Py_ssize_t[::1] label_view = labels
+        cdef Py_ssize_t i, n = label_view.shape[0]
+        if n < 1:
+            raise ValueError(f"{function}: there must be at least one sample.")
+        for i in range(n):
+            if not 0 <= label_view[i] < n_classes:
+                raise ValueError(f"{function}: labels must lie in [0, {n_classes}); "
+                                 f"got {label_view[i]}.")
+        self.w = NULL
+        if weight is not None:
+            weight = _float64_array(weight, "weight", 1, function)
+            _check_vector(weight, n, "weight", True, function)
+            self.w = <const double *> _data(weight, False)
+        self.labels, self.weight = labels, weight
+        self.labels_data = &label_view[0]
+        self.n_samples, self.n_classes = n, n_classes
+
+    cdef double *_scores(self, array, str name, str function) except NULL:
+        _float64_array(array, name, 2, function)
+        if array.shape[0] != self.n_samples or array.shape[1] != self.n_classes:
+            raise ValueError(
+                f"{function}: {name} must have shape ({self.n_samples}, "
+                f"{self.n_classes}); got {array.shape}.")
+        return <double *> _data(array, name != "Z")
+
+    cdef double *_totals(self, array, str function) except NULL:
+        _float64_array(array, "total", 1, function)
+        if array.shape[0] != self.n_samples:
+            raise ValueError(f"{function}: total must have {self.n_samples} "
+                             f"entries; got {array.shape[0]}.")
+        return <double *> _data(array)
+
+    def value(self, Z, E, total):
+        """The weighted loss at the scores ``Z``; ``E`` and ``total`` filled.
+
+        ``E / total[:, None]`` is the softmax of ``Z`` (``E`` the
+        exponentials of ``Z`` minus its row maxima). A NaN score gives NaN.
+        """
+        cdef str function = "SoftmaxLoss.value"
+        cdef double *z = self._scores(Z, "Z", function)
+        cdef double *e = self._scores(E, "E", function)
+        cdef double *t = self._totals(total, function)
+        return sea_softmax_losses(z, self.n_samples, self.n_classes,
+                                  self.labels_data, self.w, e, t)
+
+    def residual(self, E, total, P, R):
+        """The softmax ``P`` and the weighted residual ``R = w (P - Y)``, filled."""
+        cdef str function = "SoftmaxLoss.residual"
+        cdef double *e = self._scores(E, "E", function)
+        cdef double *t = self._totals(total, function)
+        cdef double *p = self._scores(P, "P", function)
+        cdef double *r = self._scores(R, "R", function)
+        sea_softmax_residual(e, t, self.n_samples, self.n_classes, self.labels_data,
+                             self.w, p, r)
 
 
 def logistic_losses(z, sign):
