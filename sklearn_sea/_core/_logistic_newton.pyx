@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
-"""Compiled Newton solve of the binary penalised log-loss on one support.
+"""Compiled Newton solves of the penalised log-loss on one support.
 
 The iterates of :meth:`SupportLogistic._newton_binary
 <sklearn_sea._core._support_logistic.SupportLogistic._newton_binary>`: at
@@ -23,6 +23,10 @@ and the gradient ``A^T r`` SEA steps along (BLAS ``dgemv``). Its
 classifier around those solves, the cache of solved supports shared with the
 Python problem: without a Python call per iteration, which had become a
 third of a fit's time.
+
+:class:`SoftmaxLoss` serves the multinomial model, whose Newton loop stays in
+Python (its cost is the Hessian's BLAS products): the loss, the softmax and
+the residual over the ``n_samples x n_classes`` scores, one loop each.
 
 The caller chooses this kernel (see :mod:`sklearn_sea._core._accelerator`);
 the results equal those of the Python solve up to rounding.
