@@ -441,7 +441,8 @@ cdef class BinarySupportSolver:
     cdef double *r
     cdef _Workspace work
 
-    def __init__(self, At, y, weight, penalty, bint fit_intercept, double null_intercept, Py_ssize_t max_iter, double armijo,
+    def __init__(self, At, y, weight, penalty, bint fit_intercept,
+                 double null_intercept, Py_ssize_t max_iter, double armijo,
                  Py_ssize_t max_halvings, fallback_solve):
         cdef str function = "BinarySupportSolver"
         self.at_view = _float64_array(At, "At", 2, function)
@@ -765,13 +766,14 @@ cdef class SoftmaxLoss:
         self.labels_data = &label_view[0]
         self.n_samples, self.n_classes = n, n_classes
 
-    cdef double *_scores(self, array, str name, str function) except NULL:
+    cdef double *_scores(self, array, str name, bint writable,
+                         str function) except NULL:
         _float64_array(array, name, 2, function)
         if array.shape[0] != self.n_samples or array.shape[1] != self.n_classes:
             raise ValueError(
                 f"{function}: {name} must have shape ({self.n_samples}, "
                 f"{self.n_classes}); got {array.shape}.")
-        return <double *> _data(array, name != "Z")
+        return <double *> _data(array, writable)
 
     cdef double *_totals(self, array, str function) except NULL:
         _float64_array(array, "total", 1, function)
@@ -787,8 +789,8 @@ cdef class SoftmaxLoss:
         exponentials of ``Z`` minus its row maxima). A NaN score gives NaN.
         """
         cdef str function = "SoftmaxLoss.value"
-        cdef double *z = self._scores(Z, "Z", function)
-        cdef double *e = self._scores(E, "E", function)
+        cdef double *z = self._scores(Z, "Z", False, function)
+        cdef double *e = self._scores(E, "E", True, function)
         cdef double *t = self._totals(total, function)
         return sea_softmax_losses(z, self.n_samples, self.n_classes,
                                   self.labels_data, self.w, e, t)
@@ -796,10 +798,10 @@ cdef class SoftmaxLoss:
     def residual(self, E, total, P, R):
         """The softmax ``P`` and the weighted residual ``R = w (P - Y)``, filled."""
         cdef str function = "SoftmaxLoss.residual"
-        cdef double *e = self._scores(E, "E", function)
+        cdef double *e = self._scores(E, "E", True, function)
         cdef double *t = self._totals(total, function)
-        cdef double *p = self._scores(P, "P", function)
-        cdef double *r = self._scores(R, "R", function)
+        cdef double *p = self._scores(P, "P", True, function)
+        cdef double *r = self._scores(R, "R", True, function)
         sea_softmax_residual(e, t, self.n_samples, self.n_classes, self.labels_data,
                              self.w, p, r)
 

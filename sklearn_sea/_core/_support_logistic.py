@@ -437,12 +437,11 @@ class SupportLogistic:
             previous_norm = norm
             g = G.ravel(order="F")
             d = _factor_solve(factor, g)
-            D = d.reshape((width, n_outputs), order="F")
+            D = d.reshape((width, n_outputs), order="F")  # a view of d
             if self.fit_intercept:
                 # The block factor's step moves the intercepts' mean, which
                 # changes nothing but the solution's representation: keep it.
                 D[-1] -= D[-1].mean()
-                d = D.ravel(order="F")
             decrement = float(g @ d)
             dZ = B @ D
             step = 1.0
