@@ -49,7 +49,7 @@ import gc
 
 import numpy as np
 
-from ._tolerances import PIVOT_RTOL
+from ._tolerances import NEWTON_ROUNDOFF_RTOL, PIVOT_RTOL
 
 cdef extern from "_logistic_kernels.h" nogil:
     double sea_logistic_losses(const double *z, const double *sign,
@@ -74,6 +74,7 @@ cdef extern from "_logistic_kernels.h" nogil:
                               const double *w, double *P, double *R)
 
 cdef double _PIVOT_RTOL_EPS = PIVOT_RTOL * np.finfo(np.float64).eps
+cdef double _NEWTON_ROUNDOFF = NEWTON_ROUNDOFF_RTOL * np.finfo(np.float64).eps
 
 
 cdef void *_data(array, bint writable=True) except NULL:
@@ -253,6 +254,22 @@ cdef class _Workspace:
         self.scratch = p + 3 * width + 2 * width * width  # 2 n_samples
 
 
+cdef inline double _trial_value(const double *bt, Py_ssize_t n_samples,
+                                Py_ssize_t width, const double *sign,
+                                const double *w, const double *diag,
+                                const double *theta, const double *current,
+                                double step, double *trial, double *e_trial,
+                                _Workspace work):
+    """The objective at ``theta - step d`` (``work.candidate``, its predictor ``trial``)."""
+    cdef Py_ssize_t i, j
+    for j in range(width):
+        work.candidate[j] = theta[j] - step * work.d[j]
+    for i in range(n_samples):
+        trial[i] = current[i] - step * work.dz[i]
+    return (sea_logistic_losses(trial, sign, w, n_samples, e_trial, work.loss)
+            + _penalty(diag, work.candidate, width))
+
+
 cdef double _newton(const double *bt, Py_ssize_t n_samples, Py_ssize_t width,
                     const double *y, const double *sign, const double *w,
                     const double *diag, double *theta, double *z, double *r,
@@ -264,7 +281,9 @@ cdef double _newton(const double *bt, Py_ssize_t n_samples, Py_ssize_t width,
     ``bt`` holds the support's columns as rows of ``n_samples`` entries.
     The steps of :meth:`SupportLogistic._newton_binary`: stop when
     ``max |gradient| <= gtol``, Armijo backtracking by halvings, and an end
-    when no halving decreases the objective (round-off level).
+    when no halving decreases the objective; under the objective's rounding
+    (``_tolerances.NEWTON_ROUNDOFF_RTOL``) the full step is taken if it
+    shrinks the gradient, and Newton ends otherwise.
     """
     cdef Py_ssize_t iteration, halving, i, j
     cdef double value, new_value, norm, decrement, step
@@ -298,20 +317,28 @@ cdef double _newton(const double *bt, Py_ssize_t n_samples, Py_ssize_t width,
         for j in range(width):
             decrement += work.g[j] * work.d[j]
         sea_rows_combine(bt, width, n_samples, work.d, work.dz)
-        step = 1.0
-        improved = False
-        for halving in range(max_halvings):
+        if decrement <= _NEWTON_ROUNDOFF * fabs(value):
+            # Under the objective's rounding: the full step, judged by the
+            # gradient (the trial's derivatives in the Hessian's scratch).
+            new_value = _trial_value(bt, n_samples, width, sign, w, diag, theta,
+                                     current, 1.0, trial, e_trial, work)
+            sea_logistic_derivatives(trial, e_trial, y, w, n_samples, work.scratch,
+                                     work.scratch + n_samples)
+            sea_rows_dots(bt, width, n_samples, work.scratch, work.g)
+            improved = True
             for j in range(width):
-                work.candidate[j] = theta[j] - step * work.d[j]
-            for i in range(n_samples):
-                trial[i] = current[i] - step * work.dz[i]
-            new_value = (
-                sea_logistic_losses(trial, sign, w, n_samples, e_trial, work.loss)
-                + _penalty(diag, work.candidate, width))
-            if new_value <= value - armijo * step * decrement:
-                improved = True
-                break
-            step *= 0.5
+                if not fabs(work.g[j] + diag[j] * work.candidate[j]) < norm:
+                    improved = False
+        else:
+            step = 1.0
+            improved = False
+            for halving in range(max_halvings):
+                new_value = _trial_value(bt, n_samples, width, sign, w, diag,
+                                         theta, current, step, trial, e_trial, work)
+                if new_value <= value - armijo * step * decrement:
+                    improved = True
+                    break
+                step *= 0.5
         if not improved:
             break  # no decrease at round-off level; r is current's
         memcpy(theta, work.candidate, width * sizeof(double))

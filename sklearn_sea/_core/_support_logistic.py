@@ -50,7 +50,7 @@ from scipy.special import expit
 
 from . import _accelerator
 from ._least_squares import _POTRF, _POTRS, solve_normal_equations
-from ._tolerances import pivot_threshold
+from ._tolerances import NEWTON_ROUNDOFF_RTOL, pivot_threshold
 
 #: Newton steps per support solve at most.
 NEWTON_MAX_ITER = 50
@@ -69,6 +69,7 @@ NEWTON_GTOL_FINAL = 1e-11
 #: with 500 features.
 LOGISTIC_CACHE_BYTES = 8 * 2**20
 _ARMIJO = 1e-4
+_ROUNDOFF = NEWTON_ROUNDOFF_RTOL * np.finfo(np.float64).eps
 #: A multinomial Newton step factors the Hessian again when the gradient
 #: norm did not shrink at least by this factor since the previous step.
 _REFACTOR_RATIO = 0.5
@@ -280,7 +281,8 @@ class SupportLogistic:
                 r *= w
             g = Bt @ r
             g += diag * theta
-            if _MAX(np.abs(g)) <= gtol:
+            norm = _MAX(np.abs(g))
+            if norm <= gtol:
                 return theta, value, z, r
             h = p - p * p
             if w is not None:
@@ -290,6 +292,18 @@ class SupportLogistic:
             d = _factor_solve(_factor(H), g)
             decrement = float(g @ d)
             dz = B @ d
+            if decrement <= _ROUNDOFF * abs(value):
+                # Under the objective's rounding (see _tolerances): the full
+                # step, judged by the gradient.
+                candidate, z_new = theta - d, z - dz
+                r_new = expit(z_new) - y
+                if w is not None:
+                    r_new *= w
+                if _MAX(np.abs(Bt @ r_new + diag * candidate)) >= norm:
+                    break
+                theta, z = candidate, z_new
+                value = self._binary_value(z, diag, theta)
+                continue
             step = 1.0
             for _ in range(_MAX_HALVINGS):
                 candidate = theta - step * d
@@ -444,16 +458,26 @@ class SupportLogistic:
                 D[-1] -= D[-1].mean()
             decrement = float(g @ d)
             dZ = B @ D
-            step = 1.0
-            for _ in range(_MAX_HALVINGS):
-                candidate = theta - step * D
-                Z_new = Z - step * dZ
+            if decrement <= _ROUNDOFF * abs(value):
+                # Under the objective's rounding, as for the binary model.
+                candidate, Z_new = theta - D, Z - dZ
                 new_value, E_new, total_new = self._softmax_loss(Z_new)
                 new_value += 0.5 * float(np.sum(diag2 * candidate * candidate))
-                if new_value <= value - _ARMIJO * step * decrement:
-                    break
-                step *= 0.5
+                G_new = Bt @ self._softmax_residual(E_new, total_new)[1]
+                G_new += diag2 * candidate
+                accepted = _MAX(np.abs(G_new), axis=None) < norm
             else:
+                accepted, step = False, 1.0
+                for _ in range(_MAX_HALVINGS):
+                    candidate = theta - step * D
+                    Z_new = Z - step * dZ
+                    new_value, E_new, total_new = self._softmax_loss(Z_new)
+                    new_value += 0.5 * float(np.sum(diag2 * candidate * candidate))
+                    if new_value <= value - _ARMIJO * step * decrement:
+                        accepted = True
+                        break
+                    step *= 0.5
+            if not accepted:
                 if fresh:
                     break  # a fresh factor and no decrease: at round-off level
                 factor = None  # a stale factor: factor again and retry

@@ -1,4 +1,4 @@
-"""The two rounding thresholds every solver of the package shares.
+"""The rounding thresholds the solvers of the package share.
 
 - A Cholesky pivot whose square is at most ``1e3 k eps`` times the largest
   diagonal entry of a ``k x k`` Gram block means a (numerically) dependent
@@ -7,6 +7,11 @@
   the same rule in C.
 - A squared residual at most ``1e3 eps`` times that of the null model is an
   exact fit up to rounding: the solvers stop there by default.
+- A Newton step of a smooth loss whose predicted decrease ``g^T H^-1 g`` is
+  at most ``64 eps`` times the objective is under the objective's rounding
+  (a sum of many terms): a line search cannot tell its decrease from noise,
+  so the Newton solves judge the full step by the gradient's largest entry
+  there, take it if that shrinks, and stop otherwise.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -17,6 +22,8 @@ import numpy as np
 PIVOT_RTOL = 1e3
 #: Factor of ``eps`` in the exact-fit rule.
 EXACT_FIT_RTOL = 1e3
+#: Factor of ``eps`` under which a Newton decrement is rounding.
+NEWTON_ROUNDOFF_RTOL = 64.0
 _EPS = np.finfo(np.float64).eps
 
 
