@@ -139,9 +139,7 @@ def last_bits_noise(seed):
 
 
 @pytest.mark.parametrize("seed, weighted", [(1, False), (2, True)])
-@pytest.mark.parametrize(
-    "compiled", [pytest.param(True, marks=compiled_only), False]
-)
+@pytest.mark.parametrize("compiled", [pytest.param(True, marks=compiled_only), False])
 def test_newton_reaches_gtol_under_the_objectives_rounding(
     monkeypatch, compiled, seed, weighted
 ):
