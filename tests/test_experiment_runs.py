@@ -124,17 +124,26 @@ def test_an_interrupted_sweep_resumes_to_the_rows_of_an_uninterrupted_one(
     assert manifest["status"] == "interrupted"
     assert manifest["tasks"]["done"] == 5
     assert manifest["tasks"]["planned"] == 2 * 3 * 3  # zetas x rhos x runs
+    assert manifest["stages"] == 1
+    first_stage = manifest["wall_time"]
+    assert first_stage > 0
     with pytest.raises(IncompleteResultsError, match="--resume"):
         read_results(stopped / "phase_transition.csv.part")
 
     capsys.readouterr()
     assert main([*argv, "--resume"]) == 0
-    assert "resuming: 5 tasks already done" in capsys.readouterr().out
+    output = capsys.readouterr().out
+    assert "resuming: 5 tasks already done" in output
+    assert " s in 2 stages" in output
     resumed = _rows(stopped / "phase_transition.csv")
     assert _without_times(resumed) == _without_times(expected)
     # The tasks answered from the journal keep their measured times too.
     assert resumed[: 4 * 3] == partial
-    assert _manifest(stopped, "phase_transition")["status"] == "complete"
+    manifest = _manifest(stopped, "phase_transition")
+    assert manifest["status"] == "complete"
+    # The wall time is the run's, both stages, not the last stage's.
+    assert manifest["stages"] == 2
+    assert manifest["wall_time"] > first_stage
     assert not (stopped / "phase_transition.journal").exists()
     assert not (stopped / "phase_transition.csv.part").exists()
     assert success_rates(stopped / "phase_transition.csv") == success_rates(

@@ -227,10 +227,12 @@ def render_archive(path, *, out=None, raw=None, say=print):
     out = path.parent if out is None else Path(out)
     out.mkdir(parents=True, exist_ok=True)
     manifest = archive["manifest"]
+    stages = manifest.get("stages", 1)
+    stages = f" in {stages} stages" if stages > 1 else ""
     lines = [
         f"{experiment.title}: {manifest.get('command') or experiment.name}",
         f"run {manifest.get('started')} to {manifest.get('finished')}, wall time "
-        f"{manifest.get('wall_time')} s, sklearn_sea "
+        f"{manifest.get('wall_time')} s{stages}, sklearn_sea "
         f"{manifest.get('sklearn_sea_version')}",
         "machine: "
         + ", ".join(f"{key}={value}" for key, value in archive["machine"].items()),

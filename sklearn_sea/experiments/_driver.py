@@ -185,6 +185,11 @@ class _Run:
         self.journal_path = out / f"{experiment.stem}.journal"
         self.journal = None
         self._last_update = time.monotonic()
+        # A resumed run goes on counting: its wall time and stages are those
+        # of every stage, so that a run finished in stages reports its whole
+        # cost, not the last stage's.
+        self.earlier_wall_time, self.stage = 0.0, 1
+        self._stage_start = None
         from .. import __version__
 
         self.manifest = {
@@ -200,8 +205,19 @@ class _Run:
             "updated": now(),
         }
 
+    def start_stage(self):
+        """The sweep starts: from now on the manifest counts its time."""
+        self._stage_start = time.perf_counter()
+
+    def wall_time(self):
+        """Seconds of sweeping over every stage of the run so far."""
+        if self._stage_start is None:
+            return self.earlier_wall_time
+        return self.earlier_wall_time + time.perf_counter() - self._stage_start
+
     def save(self, **changes):
         self.manifest.update(changes, updated=now())
+        self.manifest.update(wall_time=round(self.wall_time(), 3), stages=self.stage)
         if self.journal is not None:
             self.manifest["tasks"]["done"] = self.journal.n_recorded
         write_json(self.manifest_path, self.manifest)
@@ -256,6 +272,8 @@ def _prepare(experiment, settings, run, resume, restart):
         if previous.get("status") == "complete":
             return "complete"
         run.manifest["started"] = previous.get("started", run.manifest["started"])
+        run.earlier_wall_time = float(previous.get("wall_time", 0.0))
+        run.stage = int(previous.get("stages", 1)) + 1
         return "resume"
     if unfinished and not restart:
         tasks = previous.get("tasks", {})
@@ -370,7 +388,7 @@ def _compute(experiment, settings, run, mode, progress, command, say):
     if mode == "resume":
         say(f"resuming: {run.journal.n_recorded} tasks already done")
     tables = _Tables(run.out)
-    start = time.perf_counter()
+    run.start_stage()
     try:
         with recording(run.journal), _sigterm_raises():
             outcome = experiment.run({**settings, "progress": progress}, tables)
@@ -397,7 +415,7 @@ def _compute(experiment, settings, run, mode, progress, command, say):
             f"cannot write {exc.filename or run.out}: {exc.strerror}; "
             f"{run.kept()} (free space, then rerun with --resume)"
         ) from None
-    elapsed = time.perf_counter() - start
+    elapsed = run.wall_time()
     run.journal.close()
     try:
         run.save(
@@ -406,7 +424,6 @@ def _compute(experiment, settings, run, mode, progress, command, say):
                 path.name: tables.writers[name].n_rows for name, path in paths.items()
             },
             finished=now(),
-            wall_time=round(elapsed, 3),
         )
     except OSError as exc:
         raise RunError(
@@ -418,7 +435,8 @@ def _compute(experiment, settings, run, mode, progress, command, say):
         say(f"results: {path}")
     for line in experiment.summary(outcome, settings):
         say(line)
-    say(f"wall time: {elapsed:.1f} s")
+    stages = f" in {run.stage} stages" if run.stage > 1 else ""
+    say(f"wall time: {elapsed:.1f} s{stages}")
     for name, plot, args, kwargs in experiment.figures(outcome, settings):
         _figure(plot, args, kwargs, run.out / f"{name}.png", say)
     return 0
