@@ -91,9 +91,10 @@ def sample_class_weight(sample_weight, X, y, classes, class_weight):
     weight = _check_sample_weight(
         sample_weight, X, dtype=np.float64, ensure_non_negative=True
     )
-    present = np.unique(y)
-    per_class = compute_class_weight(class_weight, classes=present, y=y)
-    weight = weight * per_class[np.searchsorted(present, y)]
+    if class_weight is not None:
+        present = np.unique(y)
+        per_class = compute_class_weight(class_weight, classes=present, y=y)
+        weight = weight * per_class[np.searchsorted(present, y)]
     if not weight.sum() > 0:
         raise ValueError("sample_weight and class_weight give every sample 0.")
     return weight
