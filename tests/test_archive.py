@@ -2,6 +2,7 @@
 
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 
@@ -181,3 +182,22 @@ def test_ompr_and_omp_coincide_on_deconvolution_problems():
     digests = ResultDigests(PROBLEM_KEYS["deconvolution"])
     list(digests.watch(rows))
     assert same_results(digests.hexdigests()) == {"OMP": "OMPR"}
+
+
+PAPER_RESULTS = Path(__file__).resolve().parents[1] / "doc" / "paper_results"
+
+
+@pytest.mark.skipif(
+    not PAPER_RESULTS.is_dir(), reason="the documentation's archives are not here"
+)
+@pytest.mark.parametrize(
+    "archive", sorted(p.name for p in PAPER_RESULTS.glob("*.results.json"))
+)
+def test_committed_archives_render_to_their_committed_tables(archive, tmp_path):
+    # The paper-size results in the documentation are read by the current
+    # code, and give the table committed next to them.
+    path = PAPER_RESULTS / archive
+    stem = archive.removesuffix(".results.json")
+    render_archive(path, out=tmp_path, say=lambda line: None)
+    rendered = (tmp_path / f"{stem}.summary.txt").read_text()
+    assert rendered == (PAPER_RESULTS / f"{stem}.summary.txt").read_text()
