@@ -285,7 +285,7 @@ cdef double _newton(const double *bt, Py_ssize_t n_samples, Py_ssize_t width,
     (``_tolerances.NEWTON_ROUNDOFF_RTOL``) the full step is taken if it
     shrinks the gradient, and Newton ends otherwise.
     """
-    cdef Py_ssize_t iteration, halving, i, j
+    cdef Py_ssize_t iteration, halving, j
     cdef double value, new_value, norm, decrement, step
     cdef bint improved
     # The current and the trial predictor (and their exp(-|z|)) trade places
