@@ -335,7 +335,7 @@ cdef class SupportDigests:
     ``N^2 / 2^129`` for ``N`` supports).
     """
 
-    cdef object _table
+    cdef unsigned long long[::1] _table
     cdef readonly Py_ssize_t count
 
     def __init__(self):
@@ -345,7 +345,7 @@ cdef class SupportDigests:
     @property
     def nbytes(self):
         """Bytes of the table."""
-        return self._table.nbytes
+        return self._table.shape[0] * sizeof(unsigned long long)
 
     def add(self, bytes key):
         """Insert ``key`` (the bytes of an intp array); True if it was new."""
@@ -355,9 +355,12 @@ cdef class SupportDigests:
                 f"SupportDigests.add: key must hold whole intp indices; got "
                 f"{size} bytes.")
         cdef const char *data = key
+        return self._add(<const Py_ssize_t *> data, size // sizeof(Py_ssize_t))
+
+    cdef bint _add(self, const Py_ssize_t *support, Py_ssize_t k) except -1:
+        """:meth:`add` on the ``k`` indices at ``support`` (the compiled loop's)."""
         cdef unsigned long long high, low
-        _support_digest(<const Py_ssize_t *> data, size // sizeof(Py_ssize_t),
-                        &high, &low)
+        _support_digest(support, k, &high, &low)
         if not _insert_digest(self._table, high, low):
             return False
         self.count += 1
@@ -725,9 +728,8 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
     cdef Py_ssize_t t = 0, i, j, best_iter = 0
     cdef Py_ssize_t key_bytes = k * sizeof(Py_ssize_t)
     cdef double rss = 0.0, best_rss = float("inf")
-    cdef Py_ssize_t n_same, repeat, remaining, n_supports = 0
+    cdef Py_ssize_t n_same, repeat, remaining
     cdef Py_ssize_t patience = n_iter_no_change if n_iter_no_change > 0 else max_iter
-    cdef unsigned long long digest_high, digest_low
     cdef bint same, solved
     cdef double work = 0.0
 
@@ -756,8 +758,7 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
             f"sea_gram_loop: n_iter_no_change must be >= 0; got {n_iter_no_change}.")
     loss_curve_arr = np.empty(min(max_iter, _CURVE_INITIAL_LENGTH))
     cdef double[::1] loss_curve = loss_curve_arr
-    digests_arr = np.zeros(2 * _DIGESTS_INITIAL_SLOTS, dtype=np.uint64)
-    cdef unsigned long long[::1] digests = digests_arr
+    cdef SupportDigests digests = SupportDigests()
 
     while t < max_iter:
         if work > _WORK_BETWEEN_SIGNAL_CHECKS:
@@ -800,12 +801,7 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
         else:
             # The distinct supports are counted as the Python kernel counts
             # them, through digests (32 bytes per support, whatever k).
-            _support_digest(&support[0], k, &digest_high, &digest_low)
-            if _insert_digest(digests, digest_high, digest_low):
-                n_supports += 1
-                if 4 * n_supports > digests.shape[0]:  # over half full
-                    digests_arr = _doubled_table(digests)
-                    digests = digests_arr
+            digests._add(&support[0], k)
             with nogil:
                 # Nothing reused: the Gram matrix stays in cache at the sizes
                 # of Gram mode, and copying the shared entries from the last
@@ -859,5 +855,5 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
             for i in range(n):
                 exploration[i] -= move[i]
 
-    return (best_support_arr, best_coef_arr, t, best_iter, n_supports,
+    return (best_support_arr, best_coef_arr, t, best_iter, digests.count,
             loss_curve_arr[:t])
