@@ -260,6 +260,14 @@ class SupportLogistic:
         total = losses.sum() if self.weight is None else self.weight @ losses
         return float(total) + 0.5 * float(diag @ (theta * theta))
 
+    def _binary_residual(self, z):
+        """The probabilities at the predictor ``z`` and the residual ``w (p - y)``."""
+        p = expit(z)
+        r = p - self._y
+        if self.weight is not None:
+            r *= self.weight
+        return p, r
+
     def _newton_binary(self, B, diag, theta, gtol):
         """Newton on ``B theta`` (binary); returns theta, objective, z, residual.
 
@@ -269,16 +277,13 @@ class SupportLogistic:
         took 7.4 steps per support instead of 4.1 on the benchmark's AR
         problems, for no gain in time.
         """
-        y, w = self._y, self.weight
+        w = self.weight
         width = B.shape[1]
         Bt = np.ascontiguousarray(B.T)
         z = B @ theta
         value = self._binary_value(z, diag, theta)
         for _ in range(NEWTON_MAX_ITER):
-            p = expit(z)
-            r = p - y
-            if w is not None:
-                r *= w
+            p, r = self._binary_residual(z)
             g = Bt @ r
             g += diag * theta
             norm = _MAX(np.abs(g))
@@ -296,9 +301,7 @@ class SupportLogistic:
                 # Under the objective's rounding (see _tolerances): the full
                 # step, judged by the gradient.
                 candidate, z_new = theta - d, z - dz
-                r_new = expit(z_new) - y
-                if w is not None:
-                    r_new *= w
+                r_new = self._binary_residual(z_new)[1]
                 if _MAX(np.abs(Bt @ r_new + diag * candidate)) >= norm:
                     break
                 theta, z = candidate, z_new
@@ -315,10 +318,7 @@ class SupportLogistic:
             else:
                 break  # no decrease at round-off level: as good as it gets
             theta, z, value = candidate, z_new, new_value
-        r = expit(z) - y
-        if w is not None:
-            r *= w
-        return theta, value, z, r
+        return theta, value, z, self._binary_residual(z)[1]
 
     def _solve_binary(self, B, diag, theta, gtol):
         """:meth:`_newton_binary`, compiled where the kernel is built.
