@@ -169,7 +169,7 @@ def fresh_lower_block(rows, positions, support):
 
 @compiled_only
 def test_compiled_rows_solve_reuses_the_previous_block_exactly():
-    from sklearn_sea._core._sea_gram import rows_support_solve
+    from sklearn_sea._core._sea_gram import factor_doubles, rows_support_solve
 
     rng = np.random.default_rng(4)
     n, k = 90, 12
@@ -182,7 +182,8 @@ def test_compiled_rows_solve_reuses_the_previous_block_exactly():
     where[order] = np.arange(n)
     aty = A.T @ rng.standard_normal(70)
     previous_support = np.full(k, -1, dtype=np.intp)
-    previous, block, work = np.empty(k * k), np.empty(k * k), np.empty(k * (k + 5))
+    previous, block = np.empty(k * k), np.empty(k * k)
+    work = np.empty(factor_doubles(k))
     support = np.sort(rng.choice(n, k, replace=False))
     for _ in range(30):
         positions = where[support]
@@ -206,14 +207,14 @@ def test_compiled_rows_solve_reuses_the_previous_block_exactly():
 
 @compiled_only
 def test_compiled_rows_solve_without_reuse_and_on_singular_blocks():
-    from sklearn_sea._core._sea_gram import rows_support_solve
+    from sklearn_sea._core._sea_gram import factor_doubles, rows_support_solve
 
     rng = np.random.default_rng(5)
     A = rng.standard_normal((40, 30))
     A[:, 7] = A[:, 3]
     rows, aty = A.T @ A, A.T @ rng.standard_normal(40)
     k = 5
-    buffers = (np.empty(k * k), np.empty(k * k), np.empty(k * (k + 5)))
+    buffers = (np.empty(k * k), np.empty(k * k), np.empty(factor_doubles(k)))
     unsorted = np.array([9, 2, 14, 0, 21], dtype=np.intp)
     stale = np.array([0, 2, 9, 14, 21], dtype=np.intp)  # ignored: unsorted support
     coef = rows_support_solve(rows, unsorted, unsorted, aty, stale, *buffers)

@@ -20,6 +20,7 @@ from ._support_set import SupportCounter
 try:
     from ._sea_gram import (
         SupportDigests,
+        factor_doubles,
         rows_gradient,
         rows_support_solve,
         sea_gram_loop,
@@ -27,7 +28,7 @@ try:
     )
 except ImportError:  # built without a compiler: the pure-Python loop runs
     rows_gradient = rows_support_solve = sea_gram_loop = seeded_top_k = None
-    SupportDigests = None
+    SupportDigests = factor_doubles = None
 try:
     from ._logistic_newton import BinarySupportSolver, SoftmaxLoss, newton_binary
 except ImportError:

@@ -241,6 +241,7 @@ class SupportLeastSquares:
         ``GRAM_ROWS_BYTES`` of them).
         """
         compiled = _accelerator.compiled_rows_solve()
+        k = support.shape[0]
         if (
             compiled is None
             or not store.flags.c_contiguous
@@ -249,17 +250,16 @@ class SupportLeastSquares:
             or not self.Aty.flags.c_contiguous
             or positions.dtype != np.intp
             or support.dtype != np.intp
-            or 8 * (3 * support.shape[0] ** 2 + 5 * support.shape[0])
+            or 8 * (2 * support.shape[0] ** 2 + _accelerator.factor_doubles(k))
             > REUSED_BLOCKS_BYTES
         ):
             return _cholesky_solve(_gather_block(store, positions, support), rhs, True)
-        k = support.shape[0]
         if self._previous_block is None or self._previous_block[0].shape[0] != k:
             self._previous_block = (
                 np.full(k, -1, dtype=np.intp),
                 np.empty(k * k),
                 np.empty(k * k),
-                np.empty(k * (k + 5)),
+                np.empty(_accelerator.factor_doubles(k)),
             )
         previous_support, previous, block, work = self._previous_block
         coef = compiled(

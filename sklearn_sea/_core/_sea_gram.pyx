@@ -31,10 +31,11 @@ cdef extern from "_sea_gram_kernels.h" nogil:
     void sea_gradient(const double *gram, Py_ssize_t n, const double *aty,
                       const Py_ssize_t *support, const double *coef,
                       Py_ssize_t k, double *out)
-    Py_ssize_t sea_cholesky(double *a, Py_ssize_t k, double *panel,
+    Py_ssize_t sea_block_stride(Py_ssize_t k)
+    Py_ssize_t sea_cholesky(double *a, Py_ssize_t k, Py_ssize_t stride,
                             double *inverse)
-    void sea_cholesky_solve(const double *l, const double *inverse,
-                            Py_ssize_t k, double *x)
+    void sea_cholesky_back_solve(const double *l, const double *inverse,
+                                 Py_ssize_t k, Py_ssize_t stride, double *x)
 
 
 cdef double _EPS = np.finfo(np.float64).eps
@@ -175,36 +176,53 @@ cdef bint _increasing(const Py_ssize_t *indices, Py_ssize_t k) noexcept nogil:
     return True
 
 
+cpdef Py_ssize_t factor_doubles(Py_ssize_t k):
+    """Doubles of the workspace of one support solve of size ``k``.
+
+    The bordered block by padded columns (see ``_sea_gram_kernels.h``), the
+    reciprocal pivots and the solution.
+    """
+    if k < 1:
+        raise ValueError(f"factor_doubles: k must be >= 1; got {k}.")
+    return sea_block_stride(k) * (k + 1) + k
+
+
 cdef double _gather_block(const double *rows, Py_ssize_t n,
                           const Py_ssize_t *positions,
                           const Py_ssize_t *support, Py_ssize_t k,
                           const Py_ssize_t *previous_support,
                           const double *previous_block, Py_ssize_t *index,
                           double *block, double *factor) noexcept nogil:
-    """The lower triangle of ``G_SS`` into ``block`` and ``factor``.
+    """``G_SS`` into ``factor`` (and ``block``); returns its largest diagonal entry.
 
-    ``G[s_j, s_i]`` is ``rows[positions[j] * n + s_i]``: row-major lower
-    triangle, row j read from the row kept for ``s_j``. Without
-    ``previous_block`` (NULL) only ``factor`` is written. Consecutive
-    supports of SEA share most of their indices, and operator mode's rows
-    span tens of megabytes: when ``previous_block`` is given and both
-    supports increase, an entry whose two indices were both in
+    ``G[s_j, s_i]`` (``i <= j``) is ``rows[positions[j] * n + s_i]``, row j
+    read from the row kept for ``s_j``. ``factor`` receives it in the layout
+    of :c:func:`sea_cholesky` (column i, row j; the rows above the diagonal
+    that its loops touch are zeroed); the caller adds the right-hand side.
+    Without ``previous_block`` (NULL) only ``factor`` is written.
+    Consecutive supports of SEA share most of their indices, and operator
+    mode's rows span tens of megabytes: when ``previous_block`` is given and
+    both supports increase, an entry whose two indices were both in
     ``previous_support`` is copied from it, the value read then, and only
     the others are read from ``rows``; ``block`` receives the unfactored
-    triangle, the next call's ``previous_block``. ``index`` is k entries of
-    scratch. Returns the largest diagonal entry.
+    lower triangle (row-major, ``k * k``), the next call's
+    ``previous_block``. ``index`` is k entries of scratch.
     """
+    cdef Py_ssize_t stride = sea_block_stride(k)
     cdef Py_ssize_t i, j, a = 0, b = 0, pi, pj
     cdef const double *row
     cdef const double *previous_row
     cdef double value, diag_max = 0.0
+    for i in range(k):
+        for j in range(i & ~3, i):
+            factor[i * stride + j] = 0.0
     if previous_block == NULL:
         for j in range(k):
             row = rows + positions[j] * n
             for i in range(j + 1):
-                factor[i + j * k] = row[support[i]]
-            if factor[j + j * k] > diag_max:
-                diag_max = factor[j + j * k]
+                factor[i * stride + j] = row[support[i]]
+            if factor[j * stride + j] > diag_max:
+                diag_max = factor[j * stride + j]
         return diag_max
     for j in range(k):
         index[j] = -1
@@ -225,7 +243,7 @@ cdef double _gather_block(const double *rows, Py_ssize_t n,
             for i in range(j + 1):
                 value = row[support[i]]
                 block[i + j * k] = value
-                factor[i + j * k] = value
+                factor[i * stride + j] = value
         else:
             # Both indices shared: pi < pj, the previous lower triangle.
             previous_row = previous_block + pj * k
@@ -233,36 +251,69 @@ cdef double _gather_block(const double *rows, Py_ssize_t n,
                 pi = index[i]
                 value = previous_row[pi] if pi >= 0 else row[support[i]]
                 block[i + j * k] = value
-                factor[i + j * k] = value
+                factor[i * stride + j] = value
         if block[j + j * k] > diag_max:
             diag_max = block[j + j * k]
     return diag_max
 
 
-cdef bint _factor_solve(double *factor, Py_ssize_t k, double diag_max,
-                        double *coef) noexcept nogil:
-    """Factor the block at ``factor`` in place and solve ``coef`` in place.
+cdef double _gather_gram_block(const double *gram, Py_ssize_t n,
+                               const Py_ssize_t *support, Py_ssize_t k,
+                               double *factor) noexcept nogil:
+    """:func:`_gather_block` on a symmetric Gram matrix, by columns.
 
-    ``factor`` holds ``k * (k + 5)`` doubles: the block's lower triangle
-    (row-major), then the scratch and reciprocal pivots of
-    :c:func:`sea_cholesky`. False if the block is singular: the pivot rule
-    of the Python kernel, a pivot whose square is below
+    Column i of the factor's layout is read from row ``s_i`` of ``G``
+    (``G[s_i, s_j] = G[s_j, s_i]``), so that each column is written in
+    order. Returns the largest diagonal entry.
+    """
+    cdef Py_ssize_t stride = sea_block_stride(k)
+    cdef Py_ssize_t i, j
+    cdef const double *row
+    cdef double *column
+    cdef double diag_max = 0.0
+    for i in range(k):
+        row = gram + support[i] * n
+        column = factor + i * stride
+        for j in range(i & ~3, i):
+            column[j] = 0.0
+        for j in range(i, k):
+            column[j] = row[support[j]]
+        if column[i] > diag_max:
+            diag_max = column[i]
+    return diag_max
+
+
+cdef bint _factor_solve(double *factor, Py_ssize_t k, double diag_max,
+                        const double *aty, const Py_ssize_t *support,
+                        double *coef) noexcept nogil:
+    """Factor the block at ``factor`` and solve it into ``coef``.
+
+    ``factor`` holds :func:`factor_doubles` doubles: the block from
+    :func:`_gather_block`, then the scratch of :c:func:`sea_cholesky`; the
+    right-hand side is ``aty[support]``. False if the block is singular:
+    the pivot rule of the Python kernel, a pivot whose square is below
     ``1e3 k eps max(diag G_SS)``, means a dependent column.
     """
-    cdef Py_ssize_t j
-    cdef double *inverse = factor + k * k + 4 * k
+    cdef Py_ssize_t stride = sea_block_stride(k), i, j
+    cdef double *inverse = factor + k * stride
+    cdef double *solution = inverse + k
     cdef double pivot_min
     if not diag_max > 0:
         return False
-    if sea_cholesky(factor, k, factor + k * k, inverse) != 0:
+    for j in range(k):
+        factor[j * stride + k] = aty[support[j]]
+        for i in range(k + 1, stride):
+            factor[j * stride + i] = 0.0
+    if sea_cholesky(factor, k, stride, inverse) != 0:
         return False
     pivot_min = factor[0]
     for j in range(1, k):
-        if factor[j + j * k] < pivot_min:
-            pivot_min = factor[j + j * k]
+        if factor[j * stride + j] < pivot_min:
+            pivot_min = factor[j * stride + j]
     if not pivot_min * pivot_min > 1e3 * k * _EPS * diag_max:
         return False
-    sea_cholesky_solve(factor, inverse, k, coef)
+    sea_cholesky_back_solve(factor, inverse, k, stride, solution)
+    memcpy(coef, solution, k * sizeof(double))
     return True
 
 
@@ -545,17 +596,15 @@ def support_solve(const double[:, ::1] gram, const double[::1] aty,
             raise ValueError(
                 f"support_solve: support must hold distinct indices in [0, {n}).")
         seen[support[j]] = True
-    cdef double[::1] factor = np.empty(k * (k + 5))
+    cdef double[::1] factor = np.empty(factor_doubles(k))
     coef_arr = np.empty(k)
     cdef double[::1] coef = coef_arr
     cdef bint solved
     cdef double diag_max
     with nogil:
-        diag_max = _gather_block(&gram[0, 0], n, &support[0], &support[0], k,
-                                 NULL, NULL, NULL, NULL, &factor[0])
-        for j in range(k):
-            coef[j] = aty[support[j]]
-        solved = _factor_solve(&factor[0], k, diag_max, &coef[0])
+        diag_max = _gather_gram_block(&gram[0, 0], n, &support[0], k, &factor[0])
+        solved = _factor_solve(&factor[0], k, diag_max, &aty[0], &support[0],
+                               &coef[0])
     return coef_arr if solved else None
 
 
@@ -590,8 +639,8 @@ def rows_support_solve(const double[:, ::1] rows,
     block : ndarray of shape (k * k,)
         Receives the lower triangle of ``G_SS`` (unfactored), the next
         call's ``previous_block``.
-    work : ndarray of shape (k * (k + 5),)
-        Scratch for the factorisation.
+    work : ndarray of shape (factor_doubles(k),)
+        Scratch for the factorisation (:func:`factor_doubles`).
 
     Returns
     -------
@@ -602,7 +651,7 @@ def rows_support_solve(const double[:, ::1] rows,
     cdef double diag_max
     if (positions.shape[0] != k or previous_support.shape[0] != k
             or previous_block.shape[0] != k * k or block.shape[0] != k * k
-            or work.shape[0] != k * (k + 5) or aty.shape[0] != n or k < 1):
+            or k < 1 or work.shape[0] != factor_doubles(k) or aty.shape[0] != n):
         raise ValueError(
             f"rows_support_solve: inconsistent shapes for k={k} support "
             f"indices and rows of {n} entries.")
@@ -619,9 +668,8 @@ def rows_support_solve(const double[:, ::1] rows,
         diag_max = _gather_block(&rows[0, 0], n, &positions[0], &support[0], k,
                                  &previous_support[0], &previous_block[0],
                                  &index[0], &block[0], &work[0])
-        for j in range(k):
-            coef[j] = aty[support[j]]
-        solved = _factor_solve(&work[0], k, diag_max, &coef[0])
+        solved = _factor_solve(&work[0], k, diag_max, &aty[0], &support[0],
+                               &coef[0])
     return coef_arr if solved else None
 
 
@@ -633,7 +681,7 @@ def kernel_seconds(const double[:, ::1] rows, const Py_ssize_t[::1] positions,
     machine's rates, without the per-call overhead of timing the kernels
     from Python. The gradient is the kernel of :func:`rows_gradient` on
     ``rows[positions]``; the solve is the one of the loop
-    (:c:func:`sea_cholesky` on a copy of ``spd`` and its two triangular
+    (:c:func:`sea_cholesky` on a copy of ``spd`` and its triangular
     solves).
 
     Parameters
@@ -656,8 +704,13 @@ def kernel_seconds(const double[:, ::1] rows, const Py_ssize_t[::1] positions,
     cdef double[::1] coef = np.ones(k)
     cdef double[::1] aty = np.zeros(n)
     cdef double[::1] out = np.empty(n)
-    cdef double[::1] block = np.empty(k * (k + 5))
-    cdef double[::1] rhs = np.empty(k)
+    cdef Py_ssize_t stride = sea_block_stride(k)
+    # The bordered block (right-hand side of ones) in the loop's layout.
+    laid_arr = np.zeros(stride * k)
+    laid_arr.reshape(k, stride)[:, :k] = np.tril(spd).T
+    laid_arr.reshape(k, stride)[:, k] = 1.0
+    cdef double[::1] laid = laid_arr
+    cdef double[::1] block = np.empty(factor_doubles(k))
     start = time.perf_counter()
     with nogil:
         for r in range(repeats):
@@ -666,14 +719,12 @@ def kernel_seconds(const double[:, ::1] rows, const Py_ssize_t[::1] positions,
     middle = time.perf_counter()
     with nogil:
         for r in range(repeats):
-            memcpy(&block[0], &spd[0, 0], k * k * sizeof(double))
-            for j in range(k):
-                rhs[j] = 1.0
-            info = sea_cholesky(&block[0], k, &block[0] + k * k,
-                                &block[0] + k * k + 4 * k)
+            memcpy(&block[0], &laid[0], stride * k * sizeof(double))
+            info = sea_cholesky(&block[0], k, stride, &block[0] + stride * k)
             if info != 0:
                 break
-            sea_cholesky_solve(&block[0], &block[0] + k * k + 4 * k, k, &rhs[0])
+            sea_cholesky_back_solve(&block[0], &block[0] + stride * k, k, stride,
+                                    &block[0] + stride * k + k)
     end = time.perf_counter()
     if info != 0:
         raise ValueError("kernel_seconds: spd is not positive definite.")
@@ -745,7 +796,7 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
     cdef Py_ssize_t[::1] best_support = best_support_arr
     cdef double[::1] scratch = np.empty(n)
     cdef Py_ssize_t[::1] candidates = np.empty(n, dtype=np.intp)
-    cdef double[::1] factor = np.empty(k * (k + 5))
+    cdef double[::1] factor = np.empty(factor_doubles(k))
     cdef double diag_max
     coef_arr = np.empty(k)
     best_coef_arr = np.zeros(k)
@@ -806,11 +857,10 @@ def sea_gram_loop(const double[:, ::1] gram, const double[::1] aty,
                 # Nothing reused: the Gram matrix stays in cache at the sizes
                 # of Gram mode, and copying the shared entries from the last
                 # block was measured slower at k=60 (faster by 6% at k=200).
-                diag_max = _gather_block(&gram[0, 0], n, &support[0], &support[0],
-                                         k, NULL, NULL, NULL, NULL, &factor[0])
-                for j in range(k):
-                    coef[j] = aty[support[j]]
-                solved = _factor_solve(&factor[0], k, diag_max, &coef[0])
+                diag_max = _gather_gram_block(&gram[0, 0], n, &support[0], k,
+                                              &factor[0])
+                solved = _factor_solve(&factor[0], k, diag_max, &aty[0],
+                                       &support[0], &coef[0])
             if not solved:
                 coef_fallback = np.asarray(fallback_solve(support_arr.copy()),
                                            dtype=np.float64).ravel()

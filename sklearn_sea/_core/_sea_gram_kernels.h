@@ -7,12 +7,13 @@
  * with GCC or Clang it is also compiled for x86-64-v3 (AVX2, FMA), chosen
  * at load time (target_clones); elsewhere the portable build runs.
  *
- * The Cholesky factorisation of the support's block and its two triangular
- * solves are here too: LAPACK's unblocked dpotf2 runs column by column
+ * The Cholesky factorisation of the support's block and its triangular
+ * solve are here too: LAPACK's unblocked dpotf2 runs column by column
  * through level-2 calls, and at SEA's k (tens to a few hundred) those calls
- * cost more than their arithmetic. Updating the trailing rows by panels of
- * four columns, two rows at a time, loads each panel entry once for eight
- * products (benchmarks/README.md, "Support solves").
+ * cost more than their arithmetic. The block is stored by columns padded to
+ * a multiple of four rows, so that every loop runs over whole vectors, and
+ * bordered by the right-hand side, so that the factorisation performs the
+ * forward solve (benchmarks/README.md, "Support solves").
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -68,134 +69,162 @@ static void sea_gradient(const double *gram, ptrdiff_t n, const double *aty,
     }
 }
 
-/* Rows i and i + 1 of the trailing block, columns [start, stop), minus their
- * products with a panel of four columns held transposed in p0..p3 (entry j of
- * column c of the panel is pc[j]). */
-SEA_INLINE void
-sea_update_two_rows(double *__restrict row, double *__restrict next,
-                    const double *__restrict p0, const double *__restrict p1,
-                    const double *__restrict p2, const double *__restrict p3,
-                    ptrdiff_t start, ptrdiff_t stop, ptrdiff_t i)
+/* The support's block for the factorisation: column-major lower triangle,
+ * columns of `stride` doubles (sea_block_stride: k + 1 rounded up to a
+ * multiple of four). Column j holds G[s_i, s_j] in rows i >= j, b[s_j] in
+ * row k (the right-hand side: factoring the bordered matrix [G b; b^T .]
+ * gives the forward solve L z = b in row k), zeros past it, and finite
+ * values in rows [j rounded down to four, j): every loop then runs over
+ * whole groups of four rows from an aligned start, with no remainder. */
+SEA_INLINE ptrdiff_t sea_round_down4(ptrdiff_t x) { return x & ~(ptrdiff_t)3; }
+
+static inline ptrdiff_t sea_block_stride(ptrdiff_t k)
 {
-    const double l0 = p0[i], l1 = p1[i], l2 = p2[i], l3 = p3[i];
-    const double m0 = p0[i + 1], m1 = p1[i + 1], m2 = p2[i + 1], m3 = p3[i + 1];
-    for (ptrdiff_t j = start; j < stop; ++j) {
-        const double a0 = p0[j], a1 = p1[j], a2 = p2[j], a3 = p3[j];
-        row[j] -= l0 * a0 + l1 * a1 + l2 * a2 + l3 * a3;
-        next[j] -= m0 * a0 + m1 * a1 + m2 * a2 + m3 * a3;
+    return (k + 4) & ~(ptrdiff_t)3;
+}
+
+/* Column c of a panel, rows [p, stride): minus its products with the q
+ * panel columns already factored (f0..f2, coefficients e0..e2), times the
+ * reciprocal pivot. */
+SEA_INLINE void
+sea_panel_column(double *__restrict col, const double *__restrict f0,
+                 const double *__restrict f1, const double *__restrict f2,
+                 double e0, double e1, double e2, ptrdiff_t q, double inv,
+                 ptrdiff_t p, ptrdiff_t stride)
+{
+    ptrdiff_t i, u;
+    switch (q) {
+    case 0:
+        for (i = p; i < stride; i += 4)
+            for (u = 0; u < 4; ++u)
+                col[i + u] = col[i + u] * inv;
+        break;
+    case 1:
+        for (i = p; i < stride; i += 4)
+            for (u = 0; u < 4; ++u)
+                col[i + u] = (col[i + u] - e0 * f0[i + u]) * inv;
+        break;
+    case 2:
+        for (i = p; i < stride; i += 4)
+            for (u = 0; u < 4; ++u)
+                col[i + u] = (col[i + u] - e0 * f0[i + u] - e1 * f1[i + u]) * inv;
+        break;
+    default:
+        for (i = p; i < stride; i += 4)
+            for (u = 0; u < 4; ++u)
+                col[i + u] = (col[i + u] - e0 * f0[i + u] - e1 * f1[i + u]
+                              - e2 * f2[i + u]) * inv;
     }
 }
 
-/* Row i alone (the last row of an odd count, the diagonal entry of i + 1). */
+/* Columns j and j + 1 of the trailing block minus their products with the
+ * panel p0..p3 (two columns share each load of the panel). */
 SEA_INLINE void
-sea_update_row(double *__restrict row,
-               const double *__restrict p0, const double *__restrict p1,
-               const double *__restrict p2, const double *__restrict p3,
-               ptrdiff_t start, ptrdiff_t stop, ptrdiff_t i)
+sea_update_two_columns(double *__restrict cj, double *__restrict cn,
+                       const double *__restrict p0, const double *__restrict p1,
+                       const double *__restrict p2, const double *__restrict p3,
+                       ptrdiff_t j, ptrdiff_t stride)
 {
-    const double l0 = p0[i], l1 = p1[i], l2 = p2[i], l3 = p3[i];
-    for (ptrdiff_t j = start; j < stop; ++j) {
-        row[j] -= l0 * p0[j] + l1 * p1[j] + l2 * p2[j] + l3 * p3[j];
+    const double l0 = p0[j], l1 = p1[j], l2 = p2[j], l3 = p3[j];
+    const double m0 = p0[j + 1], m1 = p1[j + 1], m2 = p2[j + 1], m3 = p3[j + 1];
+    for (ptrdiff_t i = sea_round_down4(j); i < stride; i += 4) {
+        for (ptrdiff_t u = 0; u < 4; ++u) {
+            const double a0 = p0[i + u], a1 = p1[i + u], a2 = p2[i + u];
+            const double a3 = p3[i + u];
+            cj[i + u] = cj[i + u] - l0 * a0 - l1 * a1 - l2 * a2 - l3 * a3;
+            cn[i + u] = cn[i + u] - m0 * a0 - m1 * a1 - m2 * a2 - m3 * a3;
+        }
     }
 }
 
-/* Cholesky factorisation G = L L^T in place.
+SEA_INLINE void
+sea_update_column(double *__restrict cj, const double *__restrict p0,
+                  const double *__restrict p1, const double *__restrict p2,
+                  const double *__restrict p3, ptrdiff_t j, ptrdiff_t stride)
+{
+    const double l0 = p0[j], l1 = p1[j], l2 = p2[j], l3 = p3[j];
+    for (ptrdiff_t i = sea_round_down4(j); i < stride; i += 4) {
+        for (ptrdiff_t u = 0; u < 4; ++u) {
+            cj[i + u] = cj[i + u] - l0 * p0[i + u] - l1 * p1[i + u]
+                        - l2 * p2[i + u] - l3 * p3[i + u];
+        }
+    }
+}
+
+/* Cholesky factorisation G = L L^T of the bordered block, in place.
  *
- * a: k x k, row-major; the lower triangle (row j, columns 0..j) holds G on
- * entry and L on exit; the strict upper triangle is neither read nor written.
- * (That is LAPACK's column-major upper triangle U = L^T.)
- * panel: 4 k doubles of scratch; inverse: k doubles, 1 / L[j, j] on exit.
+ * a: k columns of `stride` doubles, laid out as described above; on exit
+ * rows i >= j of column j hold L and row k holds z = L^{-1} b. Rows above
+ * the diagonal hold meaningless finite values. inverse: k doubles,
+ * 1 / L[j, j] on exit. Right-looking by panels of four columns, each
+ * column of the panel in one pass, the trailing columns two at a time.
  * Returns 0, or j + 1 when pivot j is not positive (or is NaN): G is not
  * positive definite to working precision and L is incomplete. */
 SEA_SIMD_CLONES
-static ptrdiff_t sea_cholesky(double *a, ptrdiff_t k, double *panel,
+static ptrdiff_t sea_cholesky(double *a, ptrdiff_t k, ptrdiff_t stride,
                               double *inverse)
 {
     for (ptrdiff_t p = 0; p < k; p += 4) {
         const ptrdiff_t w = k - p < 4 ? k - p : 4;
-        /* The diagonal block of the panel (its rows are already updated). */
-        for (ptrdiff_t j = p; j < p + w; ++j) {
-            double *rj = a + j * k;
-            for (ptrdiff_t i = p; i < j; ++i) {
-                const double *ri = a + i * k;
-                double s = rj[i];
-                for (ptrdiff_t c = p; c < i; ++c) {
-                    s -= rj[c] * ri[c];
-                }
-                rj[i] = s * inverse[i];
-            }
-            double d = rj[j];
-            for (ptrdiff_t c = p; c < j; ++c) {
-                d -= rj[c] * rj[c];
-            }
+        /* Columns past the last are never read (nor pointed at). */
+        const double *f0 = a + p * stride;
+        const double *f1 = w > 1 ? f0 + stride : f0, *f2 = w > 2 ? f1 + stride : f1;
+        for (ptrdiff_t c = p; c < p + w; ++c) {
+            double *col = a + c * stride;
+            const ptrdiff_t q = c - p;
+            const double e0 = q > 0 ? f0[c] : 0.0, e1 = q > 1 ? f1[c] : 0.0;
+            const double e2 = q > 2 ? f2[c] : 0.0;
+            const double d = col[c] - e0 * e0 - e1 * e1 - e2 * e2;
             if (!(d > 0)) {
-                return j + 1;
+                return c + 1;
             }
-            rj[j] = sqrt(d);
-            inverse[j] = 1.0 / rj[j];
+            const double r = sqrt(d), inv = 1.0 / r;
+            sea_panel_column(col, f0, f1, f2, e0, e1, e2, q, inv, p, stride);
+            col[c] = r;
+            inverse[c] = inv;
         }
         if (p + 4 >= k) {
             break;
         }
-        /* The panel's rows below its diagonal block, also copied transposed. */
-        const double *d1 = a + (p + 1) * k + p, *d2 = a + (p + 2) * k + p;
-        const double *d3 = a + (p + 3) * k + p;
-        double *p0 = panel, *p1 = panel + k, *p2 = panel + 2 * k, *p3 = panel + 3 * k;
-        for (ptrdiff_t i = p + 4; i < k; ++i) {
-            double *ri = a + i * k + p;
-            const double l0 = ri[0] * inverse[p];
-            const double l1 = (ri[1] - l0 * d1[0]) * inverse[p + 1];
-            const double l2 = (ri[2] - l0 * d2[0] - l1 * d2[1]) * inverse[p + 2];
-            const double l3 =
-                (ri[3] - l0 * d3[0] - l1 * d3[1] - l2 * d3[2]) * inverse[p + 3];
-            ri[0] = p0[i] = l0;
-            ri[1] = p1[i] = l1;
-            ri[2] = p2[i] = l2;
-            ri[3] = p3[i] = l3;
+        const double *p3 = f2 + stride;
+        ptrdiff_t j = p + 4;
+        for (; j + 1 < k; j += 2) {
+            sea_update_two_columns(a + j * stride, a + (j + 1) * stride, f0, f1, f2,
+                                   p3, j, stride);
         }
-        /* The trailing lower triangle minus the panel's contribution. */
-        ptrdiff_t i = p + 4;
-        for (; i + 1 < k; i += 2) {
-            sea_update_two_rows(a + i * k, a + (i + 1) * k, p0, p1, p2, p3, p + 4,
-                                i + 1, i);
-            sea_update_row(a + (i + 1) * k, p0, p1, p2, p3, i + 1, i + 2, i + 1);
-        }
-        if (i < k) {
-            sea_update_row(a + i * k, p0, p1, p2, p3, p + 4, i + 1, i);
+        if (j < k) {
+            sea_update_column(a + j * stride, f0, f1, f2, p3, j, stride);
         }
     }
     return 0;
 }
 
-/* x = G^{-1} x from the factor of sea_cholesky (L row-major lower, inverse
- * its reciprocal diagonal): L z = x by rows, then L^T x = z by columns of
- * L^T, i.e. rows of L, so that both passes read L contiguously. */
+/* x = L^{-T} z from the factor of sea_cholesky (z in its row k): dot
+ * products down the columns, from the last. x: stride doubles, all
+ * written (zeros past k, so that the products run over whole groups of
+ * four; the few entries between j and the next group go first). */
 SEA_SIMD_CLONES
-static void sea_cholesky_solve(const double *l, const double *inverse,
-                               ptrdiff_t k, double *x)
+static void sea_cholesky_back_solve(const double *l, const double *inverse,
+                                    ptrdiff_t k, ptrdiff_t stride,
+                                    double *__restrict x)
 {
-    for (ptrdiff_t j = 0; j < k; ++j) {
-        const double *rj = l + j * k;
-        double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-        ptrdiff_t c = 0;
-        for (; c + 4 <= j; c += 4) {
-            s0 += rj[c] * x[c];
-            s1 += rj[c + 1] * x[c + 1];
-            s2 += rj[c + 2] * x[c + 2];
-            s3 += rj[c + 3] * x[c + 3];
-        }
-        for (; c < j; ++c) {
-            s0 += rj[c] * x[c];
-        }
-        x[j] = (x[j] - ((s0 + s1) + (s2 + s3))) * inverse[j];
+    for (ptrdiff_t i = k; i < stride; ++i) {
+        x[i] = 0.0;
     }
     for (ptrdiff_t j = k - 1; j >= 0; --j) {
-        const double *rj = l + j * k;
-        const double xj = x[j] * inverse[j];
-        x[j] = xj;
-        for (ptrdiff_t c = 0; c < j; ++c) {
-            x[c] -= xj * rj[c];
+        const double *cj = l + j * stride;
+        const ptrdiff_t body = sea_round_down4(j) + 4;
+        double head = 0.0;
+        for (ptrdiff_t i = j + 1; i < body && i < k; ++i) {
+            head += cj[i] * x[i];
         }
+        double s[4] = {0.0, 0.0, 0.0, 0.0};
+        for (ptrdiff_t i = body; i < stride; i += 4) {
+            for (ptrdiff_t u = 0; u < 4; ++u) {
+                s[u] += cj[i + u] * x[i + u];
+            }
+        }
+        x[j] = (cj[k] - (head + ((s[0] + s[1]) + (s[2] + s[3])))) * inverse[j];
     }
 }
 
