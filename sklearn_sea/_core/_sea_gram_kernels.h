@@ -22,6 +22,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 
 #if defined(__x86_64__) && defined(__linux__) && \
     (defined(__GNUC__) || defined(__clang__)) && !defined(__INTEL_COMPILER)
@@ -117,38 +118,93 @@ sea_panel_column(double *__restrict col, const double *__restrict f0,
     }
 }
 
-/* Columns j and j + 1 of the trailing block minus their products with the
- * panel p0..p3 (two columns share each load of the panel). */
+/* Four doubles for the updates of the factorisation: a vector register
+ * with GCC and Clang (a plain array elsewhere, or with SEA_PORTABLE_VECTORS
+ * defined: the same arithmetic). Loads and stores go through memcpy: the
+ * columns are not 32-byte aligned. */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(SEA_PORTABLE_VECTORS)
+typedef double sea_v4 __attribute__((vector_size(32)));
+#define SEA_V4_ZERO(v) ((v) = (sea_v4){0.0, 0.0, 0.0, 0.0})
+#define SEA_V4_LOAD(v, p) memcpy(&(v), (p), sizeof(sea_v4))
+#define SEA_V4_STORE(p, v) memcpy((p), &(v), sizeof(sea_v4))
+#define SEA_V4_ADD_SCALED(acc, x, s) ((acc) += (x) * (s))
+#define SEA_V4_SUB_FROM(p, v)                                                   \
+    do {                                                                        \
+        sea_v4 sea_v4_t_;                                                       \
+        SEA_V4_LOAD(sea_v4_t_, p);                                              \
+        sea_v4_t_ -= (v);                                                       \
+        SEA_V4_STORE(p, sea_v4_t_);                                             \
+    } while (0)
+#else
+typedef struct { double e[4]; } sea_v4;
+#define SEA_V4_ZERO(v) memset(&(v), 0, sizeof(sea_v4))
+#define SEA_V4_LOAD(v, p) memcpy(&(v), (p), sizeof(sea_v4))
+#define SEA_V4_STORE(p, v) memcpy((p), &(v), sizeof(sea_v4))
+#define SEA_V4_ADD_SCALED(acc, x, s)                                            \
+    do {                                                                        \
+        for (int sea_u_ = 0; sea_u_ < 4; ++sea_u_)                              \
+            (acc).e[sea_u_] += (x).e[sea_u_] * (s);                             \
+    } while (0)
+#define SEA_V4_SUB_FROM(p, v)                                                   \
+    do {                                                                        \
+        for (int sea_u_ = 0; sea_u_ < 4; ++sea_u_)                              \
+            (p)[sea_u_] -= (v).e[sea_u_];                                       \
+    } while (0)
+#endif
+
+/* Rows [i, i + 8) of the panel's columns p..p+w-1 minus their products with
+ * every earlier column: sum over c < p of L[i + u, c] L[p + q, c], kept in
+ * eight vector accumulators while the columns stream past (two loads and
+ * four scalars for eight multiply-adds). Rows p + q with q >= w exist (the
+ * border and the padding): their products are formed and not stored. */
 SEA_INLINE void
-sea_update_two_columns(double *__restrict cj, double *__restrict cn,
-                       const double *__restrict p0, const double *__restrict p1,
-                       const double *__restrict p2, const double *__restrict p3,
-                       ptrdiff_t j, ptrdiff_t stride)
+sea_update_rows8(double *a, ptrdiff_t stride, ptrdiff_t p, ptrdiff_t w, ptrdiff_t i)
 {
-    const double l0 = p0[j], l1 = p1[j], l2 = p2[j], l3 = p3[j];
-    const double m0 = p0[j + 1], m1 = p1[j + 1], m2 = p2[j + 1], m3 = p3[j + 1];
-    for (ptrdiff_t i = sea_round_down4(j); i < stride; i += 4) {
-        for (ptrdiff_t u = 0; u < 4; ++u) {
-            const double a0 = p0[i + u], a1 = p1[i + u], a2 = p2[i + u];
-            const double a3 = p3[i + u];
-            cj[i + u] = cj[i + u] - l0 * a0 - l1 * a1 - l2 * a2 - l3 * a3;
-            cn[i + u] = cn[i + u] - m0 * a0 - m1 * a1 - m2 * a2 - m3 * a3;
-        }
+    sea_v4 s00, s01, s10, s11, s20, s21, s30, s31, v0, v1;
+    SEA_V4_ZERO(s00); SEA_V4_ZERO(s01); SEA_V4_ZERO(s10); SEA_V4_ZERO(s11);
+    SEA_V4_ZERO(s20); SEA_V4_ZERO(s21); SEA_V4_ZERO(s30); SEA_V4_ZERO(s31);
+    for (ptrdiff_t c = 0; c < p; ++c) {
+        const double *lc = a + c * stride;
+        const double b0 = lc[p], b1 = lc[p + 1], b2 = lc[p + 2], b3 = lc[p + 3];
+        SEA_V4_LOAD(v0, lc + i);
+        SEA_V4_LOAD(v1, lc + i + 4);
+        SEA_V4_ADD_SCALED(s00, v0, b0); SEA_V4_ADD_SCALED(s01, v1, b0);
+        SEA_V4_ADD_SCALED(s10, v0, b1); SEA_V4_ADD_SCALED(s11, v1, b1);
+        SEA_V4_ADD_SCALED(s20, v0, b2); SEA_V4_ADD_SCALED(s21, v1, b2);
+        SEA_V4_ADD_SCALED(s30, v0, b3); SEA_V4_ADD_SCALED(s31, v1, b3);
+    }
+    double *c0 = a + p * stride + i;
+    SEA_V4_SUB_FROM(c0, s00); SEA_V4_SUB_FROM(c0 + 4, s01);
+    if (w > 1) { SEA_V4_SUB_FROM(c0 + stride, s10); SEA_V4_SUB_FROM(c0 + stride + 4, s11); }
+    if (w > 2) {
+        SEA_V4_SUB_FROM(c0 + 2 * stride, s20);
+        SEA_V4_SUB_FROM(c0 + 2 * stride + 4, s21);
+    }
+    if (w > 3) {
+        SEA_V4_SUB_FROM(c0 + 3 * stride, s30);
+        SEA_V4_SUB_FROM(c0 + 3 * stride + 4, s31);
     }
 }
 
+/* The same on rows [i, i + 4). */
 SEA_INLINE void
-sea_update_column(double *__restrict cj, const double *__restrict p0,
-                  const double *__restrict p1, const double *__restrict p2,
-                  const double *__restrict p3, ptrdiff_t j, ptrdiff_t stride)
+sea_update_rows4(double *a, ptrdiff_t stride, ptrdiff_t p, ptrdiff_t w, ptrdiff_t i)
 {
-    const double l0 = p0[j], l1 = p1[j], l2 = p2[j], l3 = p3[j];
-    for (ptrdiff_t i = sea_round_down4(j); i < stride; i += 4) {
-        for (ptrdiff_t u = 0; u < 4; ++u) {
-            cj[i + u] = cj[i + u] - l0 * p0[i + u] - l1 * p1[i + u]
-                        - l2 * p2[i + u] - l3 * p3[i + u];
-        }
+    sea_v4 s0, s1, s2, s3, v0;
+    SEA_V4_ZERO(s0); SEA_V4_ZERO(s1); SEA_V4_ZERO(s2); SEA_V4_ZERO(s3);
+    for (ptrdiff_t c = 0; c < p; ++c) {
+        const double *lc = a + c * stride;
+        SEA_V4_LOAD(v0, lc + i);
+        SEA_V4_ADD_SCALED(s0, v0, lc[p]);
+        SEA_V4_ADD_SCALED(s1, v0, lc[p + 1]);
+        SEA_V4_ADD_SCALED(s2, v0, lc[p + 2]);
+        SEA_V4_ADD_SCALED(s3, v0, lc[p + 3]);
     }
+    double *c0 = a + p * stride + i;
+    SEA_V4_SUB_FROM(c0, s0);
+    if (w > 1) SEA_V4_SUB_FROM(c0 + stride, s1);
+    if (w > 2) SEA_V4_SUB_FROM(c0 + 2 * stride, s2);
+    if (w > 3) SEA_V4_SUB_FROM(c0 + 3 * stride, s3);
 }
 
 /* Cholesky factorisation G = L L^T of the bordered block, in place.
@@ -156,8 +212,10 @@ sea_update_column(double *__restrict cj, const double *__restrict p0,
  * a: k columns of `stride` doubles, laid out as described above; on exit
  * rows i >= j of column j hold L and row k holds z = L^{-1} b. Rows above
  * the diagonal hold meaningless finite values. inverse: k doubles,
- * 1 / L[j, j] on exit. Right-looking by panels of four columns, each
- * column of the panel in one pass, the trailing columns two at a time.
+ * 1 / L[j, j] on exit. Left-looking by panels of four columns: a panel
+ * first receives the products of all earlier columns (accumulated in
+ * registers, each entry of the panel loaded and stored once), then each of
+ * its columns is factored in one pass.
  * Returns 0, or j + 1 when pivot j is not positive (or is NaN): G is not
  * positive definite to working precision and L is incomplete. */
 SEA_SIMD_CLONES
@@ -166,6 +224,16 @@ static ptrdiff_t sea_cholesky(double *a, ptrdiff_t k, ptrdiff_t stride,
 {
     for (ptrdiff_t p = 0; p < k; p += 4) {
         const ptrdiff_t w = k - p < 4 ? k - p : 4;
+        if (p > 0) {
+            /* stride - p is a multiple of four. */
+            ptrdiff_t i = p;
+            for (; i + 8 <= stride; i += 8) {
+                sea_update_rows8(a, stride, p, w, i);
+            }
+            if (i < stride) {
+                sea_update_rows4(a, stride, p, w, i);
+            }
+        }
         /* Columns past the last are never read (nor pointed at). */
         const double *f0 = a + p * stride;
         const double *f1 = w > 1 ? f0 + stride : f0, *f2 = w > 2 ? f1 + stride : f1;
@@ -182,18 +250,6 @@ static ptrdiff_t sea_cholesky(double *a, ptrdiff_t k, ptrdiff_t stride,
             sea_panel_column(col, f0, f1, f2, e0, e1, e2, q, inv, p, stride);
             col[c] = r;
             inverse[c] = inv;
-        }
-        if (p + 4 >= k) {
-            break;
-        }
-        const double *p3 = f2 + stride;
-        ptrdiff_t j = p + 4;
-        for (; j + 1 < k; j += 2) {
-            sea_update_two_columns(a + j * stride, a + (j + 1) * stride, f0, f1, f2,
-                                   p3, j, stride);
-        }
-        if (j < k) {
-            sea_update_column(a + j * stride, f0, f1, f2, p3, j, stride);
         }
     }
     return 0;
