@@ -215,7 +215,10 @@ def large(repeats, seed=0):
             f"  SEA fit {times['sea']:7.2f} s   distinct supports "
             f"{out['sea'].n_supports_explored_}; OMP fit {times['omp']:7.2f} s"
         )
-        print(f"  RATIO SEA / OMP   = {times['sea'] / times['omp']:7.2f}   (goal <= 2)")
+        # Issue 16 sets a goal for the operator-mode size only; the Gram-mode
+        # one was measured at 5x in it.
+        goal = "goal <= 2" if mode == "operator" else "issue 16 measured 5x"
+        print(f"  RATIO SEA / OMP   = {times['sea'] / times['omp']:7.2f}   ({goal})")
     return times
 
 

@@ -185,8 +185,9 @@ def test_compiled_loop_applies_to_float64_gram_problems_only(monkeypatch):
 @compiled_only
 @pytest.mark.parametrize("k", [*range(1, 14), 31, 60, 61, 62, 63, 64, 129, 200])
 def test_support_solve_agrees_with_lapack(k):
-    # The loop's own factorisation works by panels of four columns and two
-    # rows: every remainder of k modulo 4 and 2 takes another path.
+    # The loop's own factorisation works by panels of four columns on columns
+    # padded to a multiple of four rows past the border, by tiles of eight
+    # and four rows: every remainder of k modulo 4 and 8 takes another path.
     from sklearn_sea._core._sea_gram import support_solve
 
     rng = np.random.default_rng(k)

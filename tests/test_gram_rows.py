@@ -150,15 +150,22 @@ def test_operator_rows_give_the_gram_gradient_in_both_paths(monkeypatch, compile
 def test_kernel_timer_refuses_inconsistent_input():
     from sklearn_sea._core._sea_gram import kernel_seconds
 
-    rows, spd = np.ones((5, 8)), np.eye(3)
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((12, 8))
+    gram = A.T @ A
+    three = np.array([1, 4, 6], dtype=np.intp)
     with pytest.raises(ValueError, match="positions"):
-        kernel_seconds(rows, np.array([0, 1, 5], dtype=np.intp), spd, 2)
-    with pytest.raises(ValueError, match="k x k"):
-        kernel_seconds(rows, np.array([0, 1], dtype=np.intp), spd, 2)
+        kernel_seconds(gram, np.array([0, 1, 8], dtype=np.intp), three, 2)
+    with pytest.raises(ValueError, match="positions"):
+        kernel_seconds(gram, three, np.array([0, 1, 8], dtype=np.intp), 2)
+    with pytest.raises(ValueError, match="support indices"):
+        kernel_seconds(gram, three, three[:2], 2)
     with pytest.raises(ValueError, match="positive definite"):
-        kernel_seconds(rows, np.arange(3, dtype=np.intp), -spd, 2)
-    gradient, solve = kernel_seconds(rows, np.arange(3, dtype=np.intp), spd, 2)
-    assert gradient >= 0 and solve >= 0
+        kernel_seconds(-gram, three, three, 2)
+    # Gram mode (rows of G, by columns) and kept rows in another order.
+    for rows, positions in ((gram, three), (gram[three], np.arange(3, dtype=np.intp))):
+        gradient, solve = kernel_seconds(rows, positions, three, 2)
+        assert gradient >= 0 and solve >= 0
 
 
 def fresh_lower_block(rows, positions, support):

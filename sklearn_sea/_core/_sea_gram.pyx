@@ -674,43 +674,47 @@ def rows_support_solve(const double[:, ::1] rows,
 
 
 def kernel_seconds(const double[:, ::1] rows, const Py_ssize_t[::1] positions,
-                   const double[:, ::1] spd, Py_ssize_t repeats):
+                   const Py_ssize_t[::1] support, Py_ssize_t repeats):
     """Seconds per call of the loop's two kernels, each repeated in C.
 
     For ``benchmarks/cost_model.py``: the floor of an iteration at this
     machine's rates, without the per-call overhead of timing the kernels
     from Python. The gradient is the kernel of :func:`rows_gradient` on
-    ``rows[positions]``; the solve is the one of the loop
-    (:c:func:`sea_cholesky` on a copy of ``spd`` and its triangular
-    solves).
+    ``rows[positions]``. The support solve is the loop's: the block
+    ``G_SS`` gathered from the rows (``G[s_j, s_i]`` in row
+    ``positions[j]``, as in operator mode; by columns, as the compiled loop
+    does, when ``rows`` is the square Gram matrix and ``positions`` is
+    ``support``), bordered, factored and solved by back substitution.
 
     Parameters
     ----------
     rows : ndarray of shape (n_rows, n_features), C-contiguous float64
     positions : ndarray of shape (k,), dtype intp
-    spd : ndarray of shape (k, k), symmetric positive definite
+        Rows of ``rows`` holding the support's indices.
+    support : ndarray of shape (k,), dtype intp
+        Indices in ``[0, n_features)`` of a positive definite block.
     repeats : int
 
     Returns
     -------
     gradient_seconds, solve_seconds : float
     """
-    cdef Py_ssize_t n = rows.shape[1], k = positions.shape[0], j, r, info = 0
-    if k < 1 or n < 1 or spd.shape[0] != k or spd.shape[1] != k or repeats < 1:
+    cdef Py_ssize_t n = rows.shape[1], k = positions.shape[0], j, r
+    if k < 1 or n < 1 or support.shape[0] != k or repeats < 1:
         raise ValueError(
-            "kernel_seconds: needs k >= 1 positions, rows of n_features >= 1, a "
-            "k x k spd matrix and repeats >= 1.")
+            "kernel_seconds: needs k >= 1 positions and as many support indices, "
+            "rows of n_features >= 1 and repeats >= 1.")
     _check_positions(positions, rows.shape[0], "kernel_seconds")
+    _check_positions(support, n, "kernel_seconds")
+    cdef bint by_columns = rows.shape[0] == n
+    for j in range(k):
+        by_columns = by_columns and positions[j] == support[j]
     cdef double[::1] coef = np.ones(k)
-    cdef double[::1] aty = np.zeros(n)
+    cdef double[::1] aty = np.ones(n)
     cdef double[::1] out = np.empty(n)
-    cdef Py_ssize_t stride = sea_block_stride(k)
-    # The bordered block (right-hand side of ones) in the loop's layout.
-    laid_arr = np.zeros(stride * k)
-    laid_arr.reshape(k, stride)[:, :k] = np.tril(spd).T
-    laid_arr.reshape(k, stride)[:, k] = 1.0
-    cdef double[::1] laid = laid_arr
-    cdef double[::1] block = np.empty(factor_doubles(k))
+    cdef double[::1] factor = np.empty(factor_doubles(k))
+    cdef double diag_max
+    cdef bint solved = True
     start = time.perf_counter()
     with nogil:
         for r in range(repeats):
@@ -719,15 +723,20 @@ def kernel_seconds(const double[:, ::1] rows, const Py_ssize_t[::1] positions,
     middle = time.perf_counter()
     with nogil:
         for r in range(repeats):
-            memcpy(&block[0], &laid[0], stride * k * sizeof(double))
-            info = sea_cholesky(&block[0], k, stride, &block[0] + stride * k)
-            if info != 0:
+            if by_columns:
+                diag_max = _gather_gram_block(&rows[0, 0], n, &support[0], k,
+                                              &factor[0])
+            else:
+                diag_max = _gather_block(&rows[0, 0], n, &positions[0],
+                                         &support[0], k, NULL, NULL, NULL, NULL,
+                                         &factor[0])
+            solved = _factor_solve(&factor[0], k, diag_max, &aty[0], &support[0],
+                                   &coef[0])
+            if not solved:
                 break
-            sea_cholesky_back_solve(&block[0], &block[0] + stride * k, k, stride,
-                                    &block[0] + stride * k + k)
     end = time.perf_counter()
-    if info != 0:
-        raise ValueError("kernel_seconds: spd is not positive definite.")
+    if not solved:
+        raise ValueError("kernel_seconds: the block is not positive definite.")
     return (middle - start) / repeats, (end - middle) / repeats
 
 
