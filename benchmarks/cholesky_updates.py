@@ -6,8 +6,8 @@ problems (noise 0.01, 1000 iterations: nearly every iteration a new
 support) and counts, iteration by iteration, the flops of the two ways of
 obtaining the factor of ``G_SS``:
 
-- refactoring: a Cholesky factorisation, ``k^3 / 3`` flops (LAPACK's
-  ``dpotf2``, BLAS-2);
+- refactoring: a Cholesky factorisation, ``k^3 / 3`` flops (the compiled
+  loop's blocked kernel, vectorised);
 - updating the previous factor ``R`` (kept in the order indices entered):
   each index leaving at position ``q`` costs the Givens rotations that
   restore the triangle behind it, ``3 (k - q)^2`` flops; each index
@@ -16,7 +16,7 @@ obtaining the factor of ``G_SS``:
 
 It prints the number of indices changing per iteration and the ratio of
 update flops to refactoring flops; updates pay only where that ratio is
-well below 1, since rotations run at a lower rate than ``dpotf2``::
+well below 1, since rotations run at a lower rate than a factorisation::
 
     python benchmarks/cholesky_updates.py [--large]
 """

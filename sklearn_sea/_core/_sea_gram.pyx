@@ -570,8 +570,8 @@ def support_solve(const double[:, ::1] gram, const double[::1] aty,
                   const Py_ssize_t[::1] support):
     """The loop's solve of ``G_SS x = b_S``, or None where it reports singular.
 
-    The Cholesky factorisation and triangular solves of the compiled loop
-    on one support, with the loop's pivot rule, for the tests.
+    The gather, Cholesky factorisation and back substitution of the compiled
+    loop on one support, with the loop's pivot rule, for the tests.
 
     Parameters
     ----------
