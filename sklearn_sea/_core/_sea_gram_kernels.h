@@ -13,7 +13,9 @@
  * cost more than their arithmetic. The block is stored by columns padded to
  * a multiple of four rows, so that every loop runs over whole vectors, and
  * bordered by the right-hand side, so that the factorisation performs the
- * forward solve (benchmarks/README.md, "Support solves").
+ * forward solve; it is factored left-looking, the products of earlier
+ * columns accumulated in vector registers (benchmarks/README.md, "Support
+ * solves by padded, bordered columns").
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -123,29 +125,28 @@ sea_panel_column(double *__restrict col, const double *__restrict f0,
  * defined: the same arithmetic). Loads and stores go through memcpy: the
  * columns are not 32-byte aligned. */
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(SEA_PORTABLE_VECTORS)
-typedef double sea_v4 __attribute__((vector_size(32)));
-#define SEA_V4_ZERO(v) ((v) = (sea_v4){0.0, 0.0, 0.0, 0.0})
-#define SEA_V4_LOAD(v, p) memcpy(&(v), (p), sizeof(sea_v4))
-#define SEA_V4_STORE(p, v) memcpy((p), &(v), sizeof(sea_v4))
-#define SEA_V4_ADD_SCALED(acc, x, s) ((acc) += (x) * (s))
-#define SEA_V4_SUB_FROM(p, v)                                                   \
+typedef double sea_x4 __attribute__((vector_size(32)));
+#define SEA_X4_ZERO(v) ((v) = (sea_x4){0.0, 0.0, 0.0, 0.0})
+#define SEA_X4_LOAD(v, p) memcpy(&(v), (p), sizeof(sea_x4))
+#define SEA_X4_STORE(p, v) memcpy((p), &(v), sizeof(sea_x4))
+#define SEA_X4_ADD_SCALED(acc, x, s) ((acc) += (x) * (s))
+#define SEA_X4_SUB_FROM(p, v)                                                   \
     do {                                                                        \
-        sea_v4 sea_v4_t_;                                                       \
-        SEA_V4_LOAD(sea_v4_t_, p);                                              \
-        sea_v4_t_ -= (v);                                                       \
-        SEA_V4_STORE(p, sea_v4_t_);                                             \
+        sea_x4 sea_x4_t_;                                                       \
+        SEA_X4_LOAD(sea_x4_t_, p);                                              \
+        sea_x4_t_ -= (v);                                                       \
+        SEA_X4_STORE(p, sea_x4_t_);                                             \
     } while (0)
 #else
-typedef struct { double e[4]; } sea_v4;
-#define SEA_V4_ZERO(v) memset(&(v), 0, sizeof(sea_v4))
-#define SEA_V4_LOAD(v, p) memcpy(&(v), (p), sizeof(sea_v4))
-#define SEA_V4_STORE(p, v) memcpy((p), &(v), sizeof(sea_v4))
-#define SEA_V4_ADD_SCALED(acc, x, s)                                            \
+typedef struct { double e[4]; } sea_x4;
+#define SEA_X4_ZERO(v) memset(&(v), 0, sizeof(sea_x4))
+#define SEA_X4_LOAD(v, p) memcpy(&(v), (p), sizeof(sea_x4))
+#define SEA_X4_ADD_SCALED(acc, x, s)                                            \
     do {                                                                        \
         for (int sea_u_ = 0; sea_u_ < 4; ++sea_u_)                              \
             (acc).e[sea_u_] += (x).e[sea_u_] * (s);                             \
     } while (0)
-#define SEA_V4_SUB_FROM(p, v)                                                   \
+#define SEA_X4_SUB_FROM(p, v)                                                   \
     do {                                                                        \
         for (int sea_u_ = 0; sea_u_ < 4; ++sea_u_)                              \
             (p)[sea_u_] -= (v).e[sea_u_];                                       \
@@ -160,29 +161,29 @@ typedef struct { double e[4]; } sea_v4;
 SEA_INLINE void
 sea_update_rows8(double *a, ptrdiff_t stride, ptrdiff_t p, ptrdiff_t w, ptrdiff_t i)
 {
-    sea_v4 s00, s01, s10, s11, s20, s21, s30, s31, v0, v1;
-    SEA_V4_ZERO(s00); SEA_V4_ZERO(s01); SEA_V4_ZERO(s10); SEA_V4_ZERO(s11);
-    SEA_V4_ZERO(s20); SEA_V4_ZERO(s21); SEA_V4_ZERO(s30); SEA_V4_ZERO(s31);
+    sea_x4 s00, s01, s10, s11, s20, s21, s30, s31, v0, v1;
+    SEA_X4_ZERO(s00); SEA_X4_ZERO(s01); SEA_X4_ZERO(s10); SEA_X4_ZERO(s11);
+    SEA_X4_ZERO(s20); SEA_X4_ZERO(s21); SEA_X4_ZERO(s30); SEA_X4_ZERO(s31);
     for (ptrdiff_t c = 0; c < p; ++c) {
         const double *lc = a + c * stride;
         const double b0 = lc[p], b1 = lc[p + 1], b2 = lc[p + 2], b3 = lc[p + 3];
-        SEA_V4_LOAD(v0, lc + i);
-        SEA_V4_LOAD(v1, lc + i + 4);
-        SEA_V4_ADD_SCALED(s00, v0, b0); SEA_V4_ADD_SCALED(s01, v1, b0);
-        SEA_V4_ADD_SCALED(s10, v0, b1); SEA_V4_ADD_SCALED(s11, v1, b1);
-        SEA_V4_ADD_SCALED(s20, v0, b2); SEA_V4_ADD_SCALED(s21, v1, b2);
-        SEA_V4_ADD_SCALED(s30, v0, b3); SEA_V4_ADD_SCALED(s31, v1, b3);
+        SEA_X4_LOAD(v0, lc + i);
+        SEA_X4_LOAD(v1, lc + i + 4);
+        SEA_X4_ADD_SCALED(s00, v0, b0); SEA_X4_ADD_SCALED(s01, v1, b0);
+        SEA_X4_ADD_SCALED(s10, v0, b1); SEA_X4_ADD_SCALED(s11, v1, b1);
+        SEA_X4_ADD_SCALED(s20, v0, b2); SEA_X4_ADD_SCALED(s21, v1, b2);
+        SEA_X4_ADD_SCALED(s30, v0, b3); SEA_X4_ADD_SCALED(s31, v1, b3);
     }
     double *c0 = a + p * stride + i;
-    SEA_V4_SUB_FROM(c0, s00); SEA_V4_SUB_FROM(c0 + 4, s01);
-    if (w > 1) { SEA_V4_SUB_FROM(c0 + stride, s10); SEA_V4_SUB_FROM(c0 + stride + 4, s11); }
+    SEA_X4_SUB_FROM(c0, s00); SEA_X4_SUB_FROM(c0 + 4, s01);
+    if (w > 1) { SEA_X4_SUB_FROM(c0 + stride, s10); SEA_X4_SUB_FROM(c0 + stride + 4, s11); }
     if (w > 2) {
-        SEA_V4_SUB_FROM(c0 + 2 * stride, s20);
-        SEA_V4_SUB_FROM(c0 + 2 * stride + 4, s21);
+        SEA_X4_SUB_FROM(c0 + 2 * stride, s20);
+        SEA_X4_SUB_FROM(c0 + 2 * stride + 4, s21);
     }
     if (w > 3) {
-        SEA_V4_SUB_FROM(c0 + 3 * stride, s30);
-        SEA_V4_SUB_FROM(c0 + 3 * stride + 4, s31);
+        SEA_X4_SUB_FROM(c0 + 3 * stride, s30);
+        SEA_X4_SUB_FROM(c0 + 3 * stride + 4, s31);
     }
 }
 
@@ -190,21 +191,21 @@ sea_update_rows8(double *a, ptrdiff_t stride, ptrdiff_t p, ptrdiff_t w, ptrdiff_
 SEA_INLINE void
 sea_update_rows4(double *a, ptrdiff_t stride, ptrdiff_t p, ptrdiff_t w, ptrdiff_t i)
 {
-    sea_v4 s0, s1, s2, s3, v0;
-    SEA_V4_ZERO(s0); SEA_V4_ZERO(s1); SEA_V4_ZERO(s2); SEA_V4_ZERO(s3);
+    sea_x4 s0, s1, s2, s3, v0;
+    SEA_X4_ZERO(s0); SEA_X4_ZERO(s1); SEA_X4_ZERO(s2); SEA_X4_ZERO(s3);
     for (ptrdiff_t c = 0; c < p; ++c) {
         const double *lc = a + c * stride;
-        SEA_V4_LOAD(v0, lc + i);
-        SEA_V4_ADD_SCALED(s0, v0, lc[p]);
-        SEA_V4_ADD_SCALED(s1, v0, lc[p + 1]);
-        SEA_V4_ADD_SCALED(s2, v0, lc[p + 2]);
-        SEA_V4_ADD_SCALED(s3, v0, lc[p + 3]);
+        SEA_X4_LOAD(v0, lc + i);
+        SEA_X4_ADD_SCALED(s0, v0, lc[p]);
+        SEA_X4_ADD_SCALED(s1, v0, lc[p + 1]);
+        SEA_X4_ADD_SCALED(s2, v0, lc[p + 2]);
+        SEA_X4_ADD_SCALED(s3, v0, lc[p + 3]);
     }
     double *c0 = a + p * stride + i;
-    SEA_V4_SUB_FROM(c0, s0);
-    if (w > 1) SEA_V4_SUB_FROM(c0 + stride, s1);
-    if (w > 2) SEA_V4_SUB_FROM(c0 + 2 * stride, s2);
-    if (w > 3) SEA_V4_SUB_FROM(c0 + 3 * stride, s3);
+    SEA_X4_SUB_FROM(c0, s0);
+    if (w > 1) SEA_X4_SUB_FROM(c0 + stride, s1);
+    if (w > 2) SEA_X4_SUB_FROM(c0 + 2 * stride, s2);
+    if (w > 3) SEA_X4_SUB_FROM(c0 + 3 * stride, s3);
 }
 
 /* Cholesky factorisation G = L L^T of the bordered block, in place.
