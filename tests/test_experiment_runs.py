@@ -42,6 +42,11 @@ STOP_AFTER = textwrap.dedent(
     from sklearn_sea._cli import main
     from sklearn_sea.experiments import _journal
 
+    # Python's own Ctrl-C handler, whatever this process inherited: a runner
+    # started in the background (nohup, a non-interactive shell's &) passes
+    # SIGINT on as ignored, and the interrupt under test would never come.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
     after, signum = int(sys.argv[1]), getattr(signal, sys.argv[2])
     append = _journal.Journal.append
 

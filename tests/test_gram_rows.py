@@ -190,7 +190,8 @@ def test_compiled_rows_solve_reuses_the_previous_block_exactly():
     aty = A.T @ rng.standard_normal(70)
     previous_support = np.full(k, -1, dtype=np.intp)
     previous, block = np.empty(k * k), np.empty(k * k)
-    work = np.empty(factor_doubles(k))
+    # NaN scratch: every entry the kernel reads must be written first.
+    work = np.full(factor_doubles(k), np.nan)
     support = np.sort(rng.choice(n, k, replace=False))
     for _ in range(30):
         positions = where[support]
@@ -221,7 +222,7 @@ def test_compiled_rows_solve_without_reuse_and_on_singular_blocks():
     A[:, 7] = A[:, 3]
     rows, aty = A.T @ A, A.T @ rng.standard_normal(40)
     k = 5
-    buffers = (np.empty(k * k), np.empty(k * k), np.empty(factor_doubles(k)))
+    buffers = (np.empty(k * k), np.empty(k * k), np.full(factor_doubles(k), np.nan))
     unsorted = np.array([9, 2, 14, 0, 21], dtype=np.intp)
     stale = np.array([0, 2, 9, 14, 21], dtype=np.intp)  # ignored: unsorted support
     coef = rows_support_solve(rows, unsorted, unsorted, aty, stale, *buffers)

@@ -107,8 +107,12 @@ def test_ctrl_c_stops_a_long_fit():
     # where it is built, in the Python loop otherwise.
     code = textwrap.dedent(
         """
+        import signal
         from sklearn_sea import SEARegressor
         from sklearn_sea.datasets import make_compressed_sensing
+        # Python's own Ctrl-C handler, whatever the test runner passed on: a
+        # runner started in the background inherits SIGINT as ignored.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         X, y, _ = make_compressed_sensing(100, 200, 20, noise=0.05, random_state=0)
         try:
             print("started", flush=True)
