@@ -250,8 +250,7 @@ class SupportLeastSquares:
             or not self.Aty.flags.c_contiguous
             or positions.dtype != np.intp
             or support.dtype != np.intp
-            or 8 * (2 * support.shape[0] ** 2 + _accelerator.factor_doubles(k))
-            > REUSED_BLOCKS_BYTES
+            or 8 * (2 * k * k + _accelerator.factor_doubles(k)) > REUSED_BLOCKS_BYTES
         ):
             return _cholesky_solve(_gather_block(store, positions, support), rhs, True)
         if self._previous_block is None or self._previous_block[0].shape[0] != k:

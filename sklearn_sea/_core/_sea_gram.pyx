@@ -197,9 +197,9 @@ cdef double _gather_block(const double *rows, Py_ssize_t n,
 
     ``G[s_j, s_i]`` (``i <= j``) is ``rows[positions[j] * n + s_i]``, row j
     read from the row kept for ``s_j``. ``factor`` receives it in the layout
-    of :c:func:`sea_cholesky` (column i, row j; the rows above the diagonal
-    that its loops touch are zeroed); the caller adds the right-hand side.
-    Without ``previous_block`` (NULL) only ``factor`` is written.
+    of :c:func:`sea_cholesky` (column i, row j), lower triangle only:
+    :func:`_factor_solve` writes the layout's other rows. Without
+    ``previous_block`` (NULL) only ``factor`` is written.
     Consecutive supports of SEA share most of their indices, and operator
     mode's rows span tens of megabytes: when ``previous_block`` is given and
     both supports increase, an entry whose two indices were both in
@@ -213,9 +213,6 @@ cdef double _gather_block(const double *rows, Py_ssize_t n,
     cdef const double *row
     cdef const double *previous_row
     cdef double value, diag_max = 0.0
-    for i in range(k):
-        for j in range(i & ~3, i):
-            factor[i * stride + j] = 0.0
     if previous_block == NULL:
         for j in range(k):
             row = rows + positions[j] * n
@@ -274,8 +271,6 @@ cdef double _gather_gram_block(const double *gram, Py_ssize_t n,
     for i in range(k):
         row = gram + support[i] * n
         column = factor + i * stride
-        for j in range(i & ~3, i):
-            column[j] = 0.0
         for j in range(i, k):
             column[j] = row[support[j]]
         if column[i] > diag_max:
@@ -288,9 +283,12 @@ cdef bint _factor_solve(double *factor, Py_ssize_t k, double diag_max,
                         double *coef) noexcept nogil:
     """Factor the block at ``factor`` and solve it into ``coef``.
 
-    ``factor`` holds :func:`factor_doubles` doubles: the block from
-    :func:`_gather_block`, then the scratch of :c:func:`sea_cholesky`; the
-    right-hand side is ``aty[support]``. False if the block is singular:
+    ``factor`` holds :func:`factor_doubles` doubles: the block's lower
+    triangle from :func:`_gather_block` or :func:`_gather_gram_block`, then
+    the scratch of :c:func:`sea_cholesky`. The rest of the kernel's layout
+    is written here: zeros above the diagonal where its loops reach, the
+    right-hand side ``aty[support]`` as the border row, zeros past it.
+    False if the block is singular:
     the pivot rule of the Python kernel, a pivot whose square is below
     ``1e3 k eps max(diag G_SS)``, means a dependent column.
     """
@@ -301,6 +299,8 @@ cdef bint _factor_solve(double *factor, Py_ssize_t k, double diag_max,
     if not diag_max > 0:
         return False
     for j in range(k):
+        for i in range(j & ~3, j):
+            factor[j * stride + i] = 0.0
         factor[j * stride + k] = aty[support[j]]
         for i in range(k + 1, stride):
             factor[j * stride + i] = 0.0

@@ -254,6 +254,14 @@ class SupportLogistic:
 
     # -- Newton on one support ---------------------------------------------
 
+    def _multinomial_value(self, Z, diag2, theta):
+        """The objective at the scores ``Z`` of ``theta``, and ``E, total``.
+
+        ``diag2`` is the L2 diagonal as a column, ``(width, 1)``.
+        """
+        value, E, total = self._softmax_loss(Z)
+        return value + 0.5 * float(np.sum(diag2 * theta * theta)), E, total
+
     def _binary_value(self, z, diag, theta):
         # log(1 + e^z) - y z = log(1 + e^{(1 - 2y) z}) for labels 0 and 1.
         losses = np.logaddexp(0.0, self._sign * z)
@@ -419,8 +427,7 @@ class SupportLogistic:
         B32 = (B if w is None else np.sqrt(w)[:, None] * B).astype(np.float32)
         diag2 = diag[:, None]
         Z = B @ theta
-        value, E, total = self._softmax_loss(Z)
-        value += 0.5 * float(np.sum(diag2 * theta * theta))
+        value, E, total = self._multinomial_value(Z, diag2, theta)
         rows = np.arange(n_outputs) * width + width - 1
         factor, previous_norm, first_step = None, np.inf, True
         for _ in range(NEWTON_MAX_ITER):
@@ -461,8 +468,9 @@ class SupportLogistic:
             if decrement <= _ROUNDOFF * abs(value):
                 # Under the objective's rounding, as for the binary model.
                 candidate, Z_new = theta - D, Z - dZ
-                new_value, E_new, total_new = self._softmax_loss(Z_new)
-                new_value += 0.5 * float(np.sum(diag2 * candidate * candidate))
+                new_value, E_new, total_new = self._multinomial_value(
+                    Z_new, diag2, candidate
+                )
                 G_new = Bt @ self._softmax_residual(E_new, total_new)[1]
                 G_new += diag2 * candidate
                 accepted = _MAX(np.abs(G_new), axis=None) < norm
@@ -471,8 +479,9 @@ class SupportLogistic:
                 for _ in range(_MAX_HALVINGS):
                     candidate = theta - step * D
                     Z_new = Z - step * dZ
-                    new_value, E_new, total_new = self._softmax_loss(Z_new)
-                    new_value += 0.5 * float(np.sum(diag2 * candidate * candidate))
+                    new_value, E_new, total_new = self._multinomial_value(
+                        Z_new, diag2, candidate
+                    )
                     if new_value <= value - _ARMIJO * step * decrement:
                         accepted = True
                         break
