@@ -22,9 +22,10 @@ differ by a few indices, so two or three steps usually suffice). It stops
 when the largest entry of the gradient falls under :data:`NEWTON_GTOL` times
 that of the intercept-only model, a tolerance relative to the problem rather
 than to the machine. The multinomial Hessian ``sum_i (diag(p_i) - p_i p_i^T)
-(x) b_i b_i^T`` is formed as one block-diagonal batch minus a single
-symmetric rank-``n_samples`` product (BLAS ``syrk``), not class pair by
-class pair; a multinomial solve forms it only when cheaper steps stall (see
+(x) b_i b_i^T`` and its class-by-class blocks come from the outer products
+of the support's rows, formed once per support
+(:class:`~sklearn_sea._core._row_products.RowProducts`), each in one BLAS
+product; a multinomial solve forms the Hessian only when cheaper steps stall (see
 :meth:`SupportLogistic._newton_multinomial`), and the loss's per-sample
 loops run compiled where built
 (:class:`~sklearn_sea._core._logistic_newton.SoftmaxLoss`).
@@ -46,10 +47,12 @@ another point and agrees with the first solve to the Newton tolerance.
 from collections import OrderedDict
 
 import numpy as np
+from scipy.linalg.blas import get_blas_funcs
 from scipy.special import expit
 
 from . import _accelerator
-from ._least_squares import _POTRF, _POTRS, solve_normal_equations
+from ._least_squares import _POTRF, solve_normal_equations
+from ._row_products import RowProducts
 from ._tolerances import NEWTON_ROUNDOFF_RTOL, pivot_threshold
 
 #: Newton steps per support solve at most.
@@ -75,6 +78,7 @@ _ROUNDOFF = NEWTON_ROUNDOFF_RTOL * np.finfo(np.float64).eps
 _REFACTOR_RATIO = 0.5
 _MAX_HALVINGS = 40
 _MAX, _MIN = np.maximum.reduce, np.minimum.reduce
+_TRSV = get_blas_funcs("trsv", dtype=np.float64)
 
 
 def _softmax(Z):
@@ -112,10 +116,27 @@ def _block_factor(blocks):
     return "blocks", inverses
 
 
+def _solve_blocks(blocks, rhs):
+    """The solutions ``x_c`` of ``blocks[c] x_c = rhs[c]`` as columns, or None.
+
+    One batched LU solve: for a single right-hand side it costs a third of
+    :func:`_block_factor`'s inverses. None if a block is singular.
+    """
+    try:
+        solutions = np.linalg.solve(blocks, rhs[:, :, None])[:, :, 0]
+    except np.linalg.LinAlgError:
+        return None
+    if not np.isfinite(solutions).all():
+        return None
+    return solutions.T
+
+
 def _factor_solve(factor, g):
     kind, matrix = factor
     if kind == "cholesky":
-        return _POTRS(matrix, g, lower=0)[0]
+        # Two triangular solves: LAPACK's potrs takes twice their time on a
+        # single right-hand side.
+        return _TRSV(matrix, _TRSV(matrix, g, trans=1), trans=0)
     if kind == "blocks":
         n_blocks, width, _ = matrix.shape
         return np.matmul(matrix, g.reshape(n_blocks, width, 1)).ravel()
@@ -171,6 +192,7 @@ class SupportLogistic:
         self._supports = _accelerator.support_counter()
         self._last_Z = None
         self._compiled_solver = None
+        self._products_buffer = None
         self._y = (
             None if multinomial else np.ascontiguousarray(Y[:, 0], dtype=np.float64)
         )
@@ -363,53 +385,27 @@ class SupportLogistic:
             R *= self.weight[:, None]
         return P, R
 
-    def _class_blocks(self, B32, H, diag):
-        """``B^T diag(h_c) B`` plus the L2 term for each class ``c``, stacked.
+    def _row_products(self, B):
+        """The :class:`RowProducts` of ``B``'s rows, the sample weights included.
 
-        The block diagonal of the multinomial Hessian, of shape
-        ``(n_outputs, width, width)``, in one single-precision product as in
-        :meth:`_multinomial_hessian`: ``B32`` holds the columns, ``H`` the
-        per-sample weights ``h_c`` (one column per class).
+        The Hessian's products run in single precision: they are most of a
+        support's time, and a Newton matrix correct to 1e-7 gives steps
+        correct to about as much; the gradient, hence the solution, stays in
+        double.
         """
-        n_samples, width = B32.shape
-        U = np.multiply(H.astype(np.float32)[:, :, None], B32[:, None, :])
-        blocks = (U.reshape(n_samples, -1).T @ B32).astype(np.float64)
-        blocks = blocks.reshape(self.n_outputs, width, width)
-        index = np.arange(width)
-        blocks[:, index, index] += diag
-        return blocks
+        if self.weight is not None:
+            B = np.sqrt(self.weight)[:, None] * B
+        products = RowProducts(B.astype(np.float32), self._products_buffer)
+        self._products_buffer = products.buffer
+        return products
 
-    def _multinomial_hessian(self, B32, P):
-        """Hessian of the weighted loss in ``vec(Theta)``, class-major order.
-
-        ``sum_i w_i (diag(p_i) - p_i p_i^T) (x) b_i b_i^T`` from one matrix
-        ``U`` of rows ``sqrt(w_i) p_i (x) b_i``: ``U^T U`` is the rank-one
-        part and ``U^T (sqrt(w) B)`` holds the diagonal blocks
-        ``B^T diag(w p_c) B``; two BLAS products, no loop over class pairs.
-        ``B32`` is ``sqrt(w) B`` in single precision (see
-        :meth:`_newton_multinomial`).
-        """
-        n_samples, width = B32.shape
-        n_outputs = self.n_outputs
-        P32 = P.astype(np.float32)
-        U = np.multiply(P32[:, :, None], B32[:, None, :]).reshape(
-            n_samples, n_outputs * width
-        )
-        hess = (U.T @ U).astype(np.float64)
-        np.negative(hess, out=hess)
-        diagonal_blocks = U.T @ B32
-        for c in range(n_outputs):
-            window = slice(c * width, (c + 1) * width)
-            hess[window, window] += diagonal_blocks[window]
-        return hess
-
-    def _newton_multinomial(self, B, diag, theta, gtol):
+    def _newton_multinomial(self, B, diag, theta, gtol, products):
         """Newton on ``B Theta`` (softmax); returns Theta, objective, Z, residual.
 
-        The full Hessian (``k n_outputs`` unknowns, the cost of a step) is
-        formed as seldom as convergence allows. The first step uses its
-        class-by-class blocks (:meth:`_class_blocks`, a tenth of the cost);
-        after that, the last matrix factored serves again (a chord step)
+        ``products`` are the :meth:`_row_products` of ``B``. The full Hessian
+        (``k n_outputs`` unknowns, the cost of a step) is formed as seldom as
+        convergence allows. The first step uses its class-by-class blocks
+        (a third of the cost); after that, the last matrix factored serves again (a chord step)
         while the gradient shrinks at least by :data:`_REFACTOR_RATIO` per
         step, and the full Hessian is formed and factored when it does not,
         or when a line search with a stale matrix fails. Measured on the
@@ -417,14 +413,8 @@ class SupportLogistic:
         instead of 3.2 with full Newton steps from the least-squares warm
         start, and 1.6 s for the fit instead of 3.2 s, the same support.
         """
-        w = self.weight
         n_outputs, width = self.n_outputs, B.shape[1]
         Bt = B.T
-        # The Hessian's products run in single precision: they are most of a
-        # support's time, and a Newton matrix correct to 1e-7 gives steps
-        # correct to about as much; the gradient, hence the solution, stays
-        # in double.
-        B32 = (B if w is None else np.sqrt(w)[:, None] * B).astype(np.float32)
         diag2 = diag[:, None]
         Z = B @ theta
         value, E, total = self._multinomial_value(Z, diag2, theta)
@@ -443,10 +433,10 @@ class SupportLogistic:
                 # they often get close enough that the chord rule needs no
                 # full Hessian for the next steps.
                 first_step, fresh = False, False
-                factor = _block_factor(self._class_blocks(B32, P - P * P, diag))
+                factor = _block_factor(products.class_blocks(P - P * P, diag))
             if factor is None or norm > _REFACTOR_RATIO * previous_norm:
                 fresh = True
-                hess = self._multinomial_hessian(B32, P)
+                hess = products.multinomial_hessian(P)
                 hess.flat[:: hess.shape[0] + 1] += np.tile(diag, n_outputs)
                 if self.fit_intercept:
                     # Adding a constant to every intercept leaves the softmax
@@ -515,10 +505,15 @@ class SupportLogistic:
             diag = np.append(diag, 0.0)
         else:
             B = np.ascontiguousarray(columns)
-        theta = self._warm_start(B, diag) if start is None else start
         if self.multinomial:
-            theta, value, Z, R = self._newton_multinomial(B, diag, theta, gtol)
+            products = self._row_products(B)
+            if start is None:
+                start = self._warm_start(B, diag, products)
+            theta, value, Z, R = self._newton_multinomial(
+                B, diag, start, gtol, products
+            )
         else:
+            theta = self._warm_start(B, diag) if start is None else start
             theta1, value, z, r = self._solve_binary(B, diag, theta[:, 0], gtol)
             theta, Z, R = theta1[:, None], z[:, None], r[:, None]
         self._last_Z = Z
@@ -609,7 +604,7 @@ class SupportLogistic:
             if len(self._cache) > self._cache_limit:
                 self._cache.popitem(last=False)
 
-    def _warm_start(self, B, diag):
+    def _warm_start(self, B, diag, products=None):
         """Start of Newton on the columns ``B``: the previous solution, projected.
 
         Projecting the previous support's linear predictor on the new columns
@@ -624,7 +619,8 @@ class SupportLogistic:
         least-squares projection of the predictor, it leaves 3.2 Newton steps
         per support instead of 4.0 on the benchmark's binary AR problems, and
         2.1 Hessians per support instead of 3.2 on the digits, with the same
-        supports.
+        supports. ``products`` (multinomial model) are the
+        :meth:`_row_products` of ``B``.
         """
         if self._last_Z is None:
             theta = np.zeros((B.shape[1], self.n_outputs))
@@ -636,28 +632,25 @@ class SupportLogistic:
             P = _softmax(Z)
         else:
             P = expit(Z)
-        H = P - P * P
-        R = P - self.Y
+        curvature = P - P * P
+        H, R = curvature, P - self.Y
         if self.weight is not None:
-            H *= self.weight[:, None]
+            H = curvature * self.weight[:, None]
             R *= self.weight[:, None]
         rhs = B.T @ (H * Z - R)
         if not self.multinomial:
             gram = (B.T * H[:, 0]) @ B
             gram.flat[:: gram.shape[0] + 1] += diag
             return solve_normal_equations(gram, rhs)
-        blocks = self._class_blocks(B.astype(np.float32), H, diag)
-        factor = _block_factor(blocks)
-        if factor is None:
+        blocks = products.class_blocks(curvature, diag)
+        theta = _solve_blocks(blocks, rhs.T)
+        if theta is None:
             theta = np.column_stack(
                 [
                     solve_normal_equations(block, v)
                     for block, v in zip(blocks, rhs.T, strict=True)
                 ]
             )
-        else:
-            g = rhs.ravel(order="F")
-            theta = _factor_solve(factor, g).reshape(rhs.shape, order="F")
         if self.fit_intercept:
             # Newton never moves the intercepts' mean (adding a constant to
             # every score changes nothing): start it where the first solve
