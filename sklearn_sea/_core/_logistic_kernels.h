@@ -373,19 +373,26 @@ static double sea_softmax_losses(const double *Z, ptrdiff_t n, ptrdiff_t K,
                                  const ptrdiff_t *labels, const double *w,
                                  double *E, double *total)
 {
-    double sum = 0.0, compensation = 0.0;
+    /* Three passes, so that the exponentials run as one flat loop over the
+     * n K scores, which vectorises, instead of K at a time: the row maxima
+     * (kept in total until the third pass) and the shifted scores; the
+     * exponentials; the sums and the losses. */
     for (ptrdiff_t i = 0; i < n; ++i) {
         const double *row = Z + i * K;
-        double *e = E + i * K;
         double top = row[0];
         for (ptrdiff_t c = 1; c < K; ++c) top = row[c] > top ? row[c] : top;
+        total[i] = top;
+        for (ptrdiff_t c = 0; c < K; ++c) E[i * K + c] = row[c] - top;
+    }
+    for (ptrdiff_t j = 0; j < n * K; ++j) E[j] = sea_exp_nonpositive(E[j]);
+    double sum = 0.0, compensation = 0.0;
+    for (ptrdiff_t i = 0; i < n; ++i) {
+        const double *e = E + i * K;
+        const double top = total[i];
         double t = 0.0;
-        for (ptrdiff_t c = 0; c < K; ++c) {
-            e[c] = sea_exp_nonpositive(row[c] - top);
-            t += e[c];
-        }
+        for (ptrdiff_t c = 0; c < K; ++c) t += e[c];
         total[i] = t;
-        const double loss = log(t) - (row[labels[i]] - top);
+        const double loss = log(t) - (Z[i * K + labels[i]] - top);
         const double term = w == NULL ? loss : w[i] * loss;
         const double next = sum + term;
         compensation += fabs(sum) >= fabs(term) ? (sum - next) + term

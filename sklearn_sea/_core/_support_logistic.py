@@ -77,7 +77,7 @@ _ROUNDOFF = NEWTON_ROUNDOFF_RTOL * np.finfo(np.float64).eps
 #: norm did not shrink at least by this factor since the previous step.
 _REFACTOR_RATIO = 0.5
 _MAX_HALVINGS = 40
-_MAX, _MIN = np.maximum.reduce, np.minimum.reduce
+_MAX, _MIN, _SUM = np.maximum.reduce, np.minimum.reduce, np.add.reduce
 _TRSV = get_blas_funcs("trsv", dtype=np.float64)
 
 
@@ -452,9 +452,10 @@ class SupportLogistic:
             if self.fit_intercept:
                 # The block factor's step moves the intercepts' mean, which
                 # changes nothing but the solution's representation: keep it.
-                D[-1] -= D[-1].mean()
+                D[-1] -= _SUM(D[-1]) / n_outputs
             decrement = float(g @ d)
-            dZ = B @ D
+            # In C order: BLAS takes about a third less time than on the view.
+            dZ = B @ np.ascontiguousarray(D)
             if decrement <= _ROUNDOFF * abs(value):
                 # Under the objective's rounding, as for the binary model.
                 candidate, Z_new = theta - D, Z - dZ
@@ -467,8 +468,10 @@ class SupportLogistic:
             else:
                 accepted, step = False, 1.0
                 for _ in range(_MAX_HALVINGS):
-                    candidate = theta - step * D
-                    Z_new = Z - step * dZ
+                    if step == 1.0:  # the usual case, without two products
+                        candidate, Z_new = theta - D, Z - dZ
+                    else:
+                        candidate, Z_new = theta - step * D, Z - step * dZ
                     new_value, E_new, total_new = self._multinomial_value(
                         Z_new, diag2, candidate
                     )
