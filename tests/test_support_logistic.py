@@ -196,3 +196,34 @@ def test_invariance_to_feature_order_shift_and_class_names(n_classes):
     np.testing.assert_array_equal(
         named.predict(X), np.array(["a", "b", "c", "d"])[reference.predict(X)]
     )
+
+
+def test_multinomial_solves_run_blas_on_one_thread_and_restore_it(monkeypatch):
+    # Threads cost more than they save on the solves' small systems (see
+    # _blas_threads); the exploration gradient and the caller keep theirs.
+    from threadpoolctl import ThreadpoolController, threadpool_limits
+
+    seen = []
+    newton = _support_logistic.SupportLogistic._newton_multinomial
+
+    def recording(self, *args, **kwargs):
+        seen.append(
+            {
+                pool["num_threads"]
+                for pool in ThreadpoolController().select(user_api="blas").info()
+            }
+        )
+        return newton(self, *args, **kwargs)
+
+    monkeypatch.setattr(
+        _support_logistic.SupportLogistic, "_newton_multinomial", recording
+    )
+    X, y, _, _ = _data(n_classes=3)
+    with threadpool_limits(limits=2, user_api="blas"):
+        SEAClassifier(3, max_iter=5).fit(X, y)
+        after = {
+            pool["num_threads"]
+            for pool in ThreadpoolController().select(user_api="blas").info()
+        }
+    assert seen and all(threads == {1} for threads in seen)
+    assert after == {2}

@@ -51,6 +51,7 @@ from scipy.linalg.blas import get_blas_funcs
 from scipy.special import expit
 
 from . import _accelerator
+from ._blas_threads import single_blas_thread
 from ._least_squares import _POTRF, solve_normal_equations
 from ._row_products import RowProducts
 from ._tolerances import NEWTON_ROUNDOFF_RTOL, pivot_threshold
@@ -509,12 +510,13 @@ class SupportLogistic:
         else:
             B = np.ascontiguousarray(columns)
         if self.multinomial:
-            products = self._row_products(B)
-            if start is None:
-                start = self._warm_start(B, diag, products)
-            theta, value, Z, R = self._newton_multinomial(
-                B, diag, start, gtol, products
-            )
+            with single_blas_thread():
+                products = self._row_products(B)
+                if start is None:
+                    start = self._warm_start(B, diag, products)
+                theta, value, Z, R = self._newton_multinomial(
+                    B, diag, start, gtol, products
+                )
         else:
             theta = self._warm_start(B, diag) if start is None else start
             theta1, value, z, r = self._solve_binary(B, diag, theta[:, 0], gtol)
