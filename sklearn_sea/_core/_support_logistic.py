@@ -191,7 +191,9 @@ class SupportLogistic:
         self._cache = OrderedDict()
         self._cache_limit = None
         self._supports = _accelerator.support_counter()
-        self._last_Z = None
+        # The previous solution's scores and (multinomial) probabilities,
+        # where the next support's warm start projects from.
+        self._last_Z = self._last_P = None
         self._compiled_solver = None
         self._products_buffer = None
         self._y = (
@@ -401,7 +403,7 @@ class SupportLogistic:
         return products
 
     def _newton_multinomial(self, B, diag, theta, gtol, products):
-        """Newton on ``B Theta`` (softmax); returns Theta, objective, Z, residual.
+        """Newton on ``B Theta`` (softmax): Theta, objective, Z, residual, softmax.
 
         ``products`` are the :meth:`_row_products` of ``B``. The full Hessian
         (``k n_outputs`` unknowns, the cost of a step) is formed as seldom as
@@ -427,7 +429,7 @@ class SupportLogistic:
             G += diag2 * theta
             norm = _MAX(np.abs(G), axis=None)
             if norm <= gtol:
-                return theta, value, Z, R
+                return theta, value, Z, R, P
             if first_step:
                 # The first step of a support uses the class-by-class blocks
                 # of the Hessian, a tenth of its cost: from the warm start,
@@ -487,7 +489,8 @@ class SupportLogistic:
                 continue
             theta, Z, value, E, total = candidate, Z_new, new_value, E_new, total_new
             fresh = False
-        return theta, value, Z, self._residual(Z)
+        P, R = self._softmax_residual(E, total)
+        return theta, value, Z, R, P
 
     def _solve_new(self, support, start=None, gtol=None):
         """Newton on ``support``: coef, intercept, objective, residual, gradient.
@@ -514,7 +517,7 @@ class SupportLogistic:
                 products = self._row_products(B)
                 if start is None:
                     start = self._warm_start(B, diag, products)
-                theta, value, Z, R = self._newton_multinomial(
+                theta, value, Z, R, self._last_P = self._newton_multinomial(
                     B, diag, start, gtol, products
                 )
         else:
@@ -633,10 +636,7 @@ class SupportLogistic:
                 theta[-1] = self.null_intercept
             return theta
         Z = self._last_Z
-        if self.multinomial:
-            P = _softmax(Z)
-        else:
-            P = expit(Z)
+        P = self._last_P if self.multinomial else expit(Z)
         curvature = P - P * P
         H, R = curvature, P - self.Y
         if self.weight is not None:
