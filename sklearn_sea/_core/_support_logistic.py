@@ -26,7 +26,8 @@ than to the machine. The multinomial Hessian ``sum_i (diag(p_i) - p_i p_i^T)
 of the support's rows, formed once per support
 (:class:`~sklearn_sea._core._row_products.RowProducts`), each in one BLAS
 product; a multinomial solve forms the Hessian only when cheaper steps stall (see
-:meth:`SupportLogistic._newton_multinomial`), and the loss's per-sample
+:meth:`SupportLogistic._newton_multinomial`), runs BLAS on one thread
+(:mod:`~sklearn_sea._core._blas_threads`), and the loss's per-sample
 loops run compiled where built
 (:class:`~sklearn_sea._core._logistic_newton.SoftmaxLoss`).
 
