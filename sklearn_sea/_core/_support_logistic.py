@@ -409,13 +409,14 @@ class SupportLogistic:
         ``products`` are the :meth:`_row_products` of ``B``. The full Hessian
         (``k n_outputs`` unknowns, the cost of a step) is formed as seldom as
         convergence allows. The first step uses its class-by-class blocks
-        (a third of the cost); after that, the last matrix factored serves again (a chord step)
-        while the gradient shrinks at least by :data:`_REFACTOR_RATIO` per
-        step, and the full Hessian is formed and factored when it does not,
-        or when a line search with a stale matrix fails. Measured on the
-        digits (26 pixels, 300 supports): 1.05 full Hessians per support
-        instead of 3.2 with full Newton steps from the least-squares warm
-        start, and 1.6 s for the fit instead of 3.2 s, the same support.
+        (about a third of the cost); after that, the last matrix factored
+        serves again (a chord step) while the gradient shrinks at least by
+        :data:`_REFACTOR_RATIO` per step, and the full Hessian is formed and
+        factored when it does not, or when a line search with a stale matrix
+        fails. Measured on the digits (26 pixels, 300 supports): 1.05 full
+        Hessians per support instead of 3.2 with full Newton steps from the
+        least-squares warm start, and 1.6 s for the fit instead of 3.2 s, the
+        same support.
         """
         n_outputs, width = self.n_outputs, B.shape[1]
         Bt = B.T
@@ -433,7 +434,7 @@ class SupportLogistic:
                 return theta, value, Z, R, P
             if first_step:
                 # The first step of a support uses the class-by-class blocks
-                # of the Hessian, a tenth of its cost: from the warm start,
+                # of the Hessian, about a third of its cost: from the warm start,
                 # they often get close enough that the chord rule needs no
                 # full Hessian for the next steps.
                 first_step, fresh = False, False
