@@ -64,6 +64,14 @@ class RowProducts:
     B32 : ndarray of shape (n_samples, width), float32
         The support's columns (weighted rows ``sqrt(w_i) b_i`` for weighted
         samples: the Gram matrices then carry the weights).
+    buffer : ndarray of float32 or None, default=None
+        Storage for the products, used if large enough: the products of a
+        support overwrite those of the previous one.
+
+    Attributes
+    ----------
+    buffer : ndarray of float32
+        The storage used, to pass to the next support's products.
     """
 
     def __init__(self, B32, buffer=None):
