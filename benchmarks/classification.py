@@ -39,6 +39,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sklearn_sea import HTPClassifier, OMPClassifier, SEAClassifier
 from sklearn_sea._core import _accelerator
+from sklearn_sea.experiments._options import integer, real
 
 K, N_TRAIN, N_TEST, N_FEATURES = 10, 400, 2000, 500
 DIGITS_K = 26
@@ -193,23 +194,26 @@ def digits(sea_params, repeats=1):
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("--problems", type=int, default=4)
+    parser.add_argument("--problems", type=integer(1), default=4)
     parser.add_argument("--skip-digits", action="store_true")
     parser.add_argument("--skip-binary", action="store_true")
     parser.add_argument(
-        "--C", type=float, default=None, help="C of the k-sparse classifiers"
+        "--C",
+        type=real(0, low_open=True),
+        default=None,
+        help="C of the k-sparse classifiers",
     )
     parser.add_argument("--compare-python", action="store_true")
     parser.add_argument(
         "--repeats",
-        type=int,
+        type=integer(1),
         default=3,
         help="alternated fits of SEA and L1 per binary problem, each timed at its "
         "fastest",
     )
     parser.add_argument(
         "--digits-repeats",
-        type=int,
+        type=integer(1),
         default=3,
         help="the same for the digits",
     )
