@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from sklearn_sea import SEAClassifier
+from sklearn_sea._classifier import logistic_problem
 from sklearn_sea._core import _accelerator, _support_logistic
 from sklearn_sea._core._least_squares import solve_normal_equations
 from sklearn_sea._core._support_logistic import (
@@ -616,3 +617,202 @@ def test_multinomial_classifier_same_search_compiled_and_python(
     np.testing.assert_allclose(compiled.loss_curve_, python.loss_curve_, rtol=1e-9)
     scale = np.abs(python.coef_).max()
     np.testing.assert_allclose(compiled.coef_, python.coef_, atol=1e-6 * scale)
+
+
+def _multinomial_support(monkeypatch, compiled, seed=0, weighted=True):
+    """A multinomial problem, the columns of a support and the warm start."""
+    monkeypatch.setattr(_accelerator, "USE_COMPILED", compiled)
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((300, 12))
+    y = np.argmax(X[:, :5] @ rng.standard_normal((5, 4)), axis=1)
+    Y = np.eye(4)[y]
+    weight = rng.uniform(0.2, 3.0, 300) if weighted else np.ones(300)
+    _, problem = logistic_problem(X, Y, weight, C=0.5, fit_intercept=True)
+    support = np.array([0, 2, 3, 7, 9])
+    columns = problem.design.columns(support)
+    B = np.ascontiguousarray(np.concatenate((columns, np.ones((300, 1))), axis=1))
+    diag = np.append(problem.penalty[support], 0.0)
+    return problem, B, diag, problem._warm_start(B, diag, problem._row_products(B))
+
+
+def _record_runs(monkeypatch):
+    """Record the status and step count of every chord run."""
+    runs = []
+    chord_of = _support_logistic.SupportLogistic._chord
+
+    def recording_chord(self, *args):
+        chord = chord_of(self, *args)
+
+        class Recorded:
+            def run(self, *run_args):
+                before = chord.steps
+                status = chord.run(*run_args)
+                runs.append((status, chord.steps - before))
+                return status
+
+            def __getattr__(self, name):
+                return getattr(chord, name)
+
+        return Recorded()
+
+    monkeypatch.setattr(_support_logistic.SupportLogistic, "_chord", recording_chord)
+    return runs
+
+
+@compiled_only
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("weighted", [False, True])
+def test_multinomial_chord_takes_the_python_steps(monkeypatch, seed, weighted):
+    solutions, runs = [], []
+    for compiled in (True, False):
+        problem, B, diag, start = _multinomial_support(
+            monkeypatch, compiled, seed, weighted
+        )
+        assert (problem._softmax_kernel is not None) == compiled
+        runs.append(_record_runs(monkeypatch))
+        products = problem._row_products(B)
+        solutions.append(
+            problem._newton_multinomial(B, diag, start, problem.gtol * 1e-3, products)
+        )
+        monkeypatch.undo()
+    assert runs[0] == runs[1]
+    assert runs[0][0][0] == _support_logistic.NEEDS_FACTOR
+    assert runs[0][-1][0] == _support_logistic.CONVERGED
+    (theta, value, Z, R, P), (theta_py, value_py, Z_py, R_py, P_py) = solutions
+    np.testing.assert_allclose(theta, theta_py, rtol=1e-9, atol=1e-12)
+    assert value == pytest.approx(value_py, rel=1e-13)
+    for compiled_array, python_array in ((Z, Z_py), (R, R_py), (P, P_py)):
+        np.testing.assert_allclose(compiled_array, python_array, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(P.sum(axis=1), 1.0, rtol=1e-14)
+
+
+def _chord_of(problem, B, diag, start, buffers=None):
+    from sklearn_sea._core._logistic_newton import MultinomialChord
+
+    return MultinomialChord(problem._softmax_kernel, B, diag, start, True, buffers)
+
+
+def _run(chord, factor, fresh=True, resume=False, max_steps=NEWTON_MAX_ITER, gtol=0.0):
+    # A ratio never reached: the factor serves until the budget is spent.
+    return chord.run(
+        factor,
+        fresh,
+        resume,
+        gtol,
+        1e300,
+        max_steps,
+        _ARMIJO,
+        _MAX_HALVINGS,
+        solve_normal_equations,
+    )
+
+
+@compiled_only
+def test_multinomial_chord_statuses(monkeypatch):
+    problem, B, diag, start = _multinomial_support(monkeypatch, True)
+    products = problem._row_products(B)
+    chord = _chord_of(problem, B, diag, start)
+    assert _run(chord, None) == _support_logistic.NEEDS_FACTOR
+    assert chord.steps == 0 and np.isfinite(chord.norm)
+    P = chord.P
+    blocks = _support_logistic._block_factor(products.class_blocks(P - P * P, diag))
+    # A budget of one step is spent, the gradient of the new point computed.
+    assert (
+        _run(chord, blocks, resume=True, max_steps=1) == _support_logistic.OUT_OF_STEPS
+    )
+    assert chord.steps == 1
+    np.testing.assert_allclose(chord.Z, B @ chord.theta, rtol=1e-12, atol=1e-12)
+    # A matrix 1e24 times too small gives steps with no decrease: a
+    # fresh one stalls, a stale one asks for another.
+    tiny = ("blocks", blocks[1] * 1e-12)
+    theta = chord.theta
+    assert _run(chord, tiny, fresh=False, resume=True) == _support_logistic.NEEDS_FACTOR
+    assert _run(chord, tiny, fresh=True, resume=True) == _support_logistic.STALLED
+    np.testing.assert_array_equal(chord.theta, theta)
+    # At a solution, nothing to do.
+    solved = problem._newton_multinomial(B, diag, start, problem.gtol, products)[0]
+    at_solution = _chord_of(problem, B, diag, solved)
+    assert _run(at_solution, None, gtol=problem.gtol) == _support_logistic.CONVERGED
+    assert at_solution.steps == 0
+
+
+@compiled_only
+def test_multinomial_chord_reuses_its_buffers_without_leaking_state(monkeypatch):
+    problem, B, diag, start = _multinomial_support(monkeypatch, True)
+    products = problem._row_products(B)
+    first = _chord_of(problem, B, diag, start * 2.0)
+    _run(first, None)
+    blocks = _support_logistic._block_factor(
+        products.class_blocks(first.P - first.P**2, diag)
+    )
+    _run(first, blocks, resume=True)
+    reused = _chord_of(problem, B, diag, start, buffers=first.buffers)
+    assert reused.buffers is first.buffers
+    fresh = _chord_of(problem, B, diag, start)
+    for chord in (reused, fresh):
+        _run(chord, None)
+        _run(chord, blocks, fresh=False, resume=True, max_steps=3)
+    np.testing.assert_array_equal(reused.theta, fresh.theta)
+    assert reused.value == fresh.value
+    assert reused.steps == fresh.steps == 3
+
+
+@compiled_only
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        ({"B": np.zeros((5, 6))}, "B must have 300 rows"),
+        ({"B": np.zeros((300, 6), dtype=np.float32)}, "B must be a C-contiguous"),
+        ({"B_nan": True}, "B holds NaN"),
+        ({"diag": -np.ones(6)}, "diag holds NaN, infinity or a negative"),
+        ({"diag": np.ones(5)}, "diag must have 6 entries"),
+        ({"theta": np.zeros((6, 3))}, r"theta must have shape \(6, 4\)"),
+        ({"theta": np.full((6, 4), np.inf)}, "theta holds NaN"),
+    ],
+)
+def test_multinomial_chord_rejects_bad_data_naming_it(monkeypatch, change, match):
+    problem, B, diag, start = _multinomial_support(monkeypatch, True)
+    if change.pop("B_nan", False):
+        B = B.copy()
+        B[3, 2] = np.nan
+    arguments = {"B": B, "diag": diag, "theta": start, **change}
+    with pytest.raises(ValueError, match=rf"MultinomialChord: {match}"):
+        _chord_of(problem, arguments["B"], arguments["diag"], arguments["theta"])
+
+
+@compiled_only
+@pytest.mark.parametrize(
+    "factor, resume, settings, match",
+    [
+        (None, True, {}, "resuming needs a factor"),
+        (("qr", np.eye(24)), False, {}, "unknown factor kind 'qr'"),
+        (("cholesky", np.eye(24)[:, :20]), False, {}, "Cholesky factor must be"),
+        # C-ordered, not Fortran-ordered, though square
+        (("cholesky", np.ascontiguousarray(np.eye(24)[::-1])), False, {}, "Cholesky"),
+        (("blocks", np.ones((4, 5, 5))), False, {}, "block factors must have shape"),
+        (("dense", np.eye(24)), False, {"fallback": lambda m, g: g[:3]}, "fallback"),
+        (("blocks", None), False, {"gtol": np.nan}, "gtol must be"),
+        (("blocks", None), False, {"ratio": 0.0}, "ratio must be"),
+        (("blocks", None), False, {"max_steps": -1}, "max_iter must be"),
+        (("blocks", None), False, {"fallback": None}, "must be callable"),
+    ],
+)
+def test_multinomial_chord_run_rejects_bad_input(
+    monkeypatch, factor, resume, settings, match
+):
+    problem, B, diag, start = _multinomial_support(monkeypatch, True)
+    chord = _chord_of(problem, B, diag, start)
+    if factor is not None and factor[1] is None:
+        factor = ("blocks", np.ascontiguousarray(np.broadcast_to(np.eye(6), (4, 6, 6))))
+    with pytest.raises(ValueError, match=rf"MultinomialChord.run: .*{match}"):
+        chord.run(
+            factor,
+            True,
+            resume,
+            settings.get("gtol", 0.0),
+            settings.get("ratio", 0.5),
+            settings.get("max_steps", 10),
+            _ARMIJO,
+            _MAX_HALVINGS,
+            settings.get("fallback", solve_normal_equations),
+        )

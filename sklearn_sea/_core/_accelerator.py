@@ -1,9 +1,11 @@
 """Choice between the compiled SEA kernels and the pure-Python code.
 
 The compiled kernels, built from Cython when the package is installed: the
-Gram-mode iterations of SEA (``_sea_gram``) and the binary Newton solve of
+Gram-mode iterations of SEA (``_sea_gram``), and the binary Newton solve of
 the classifier's supports with, on a dense design, the classifier's whole
-binary search (``_logistic_newton``), without per-step Python calls. They are optional: an installation without them (no compiler at build
+binary search, and the multinomial Newton steps, with the loss loops they
+use (``_logistic_newton``), without per-step Python calls. They are
+optional: an installation without them (no compiler at build
 time) runs the pure-Python code, which gives the same iterates. Setting the
 environment variable ``SKLEARN_SEA_PURE_PYTHON=1`` before import, or
 :data:`USE_COMPILED` to False at run time, selects the pure-Python code.
@@ -30,9 +32,14 @@ except ImportError:  # built without a compiler: the pure-Python loop runs
     rows_gradient = rows_support_solve = sea_gram_loop = seeded_top_k = None
     SupportDigests = factor_doubles = None
 try:
-    from ._logistic_newton import BinarySupportSolver, SoftmaxLoss, newton_binary
+    from ._logistic_newton import (
+        BinarySupportSolver,
+        MultinomialChord,
+        SoftmaxLoss,
+        newton_binary,
+    )
 except ImportError:
-    BinarySupportSolver = SoftmaxLoss = newton_binary = None
+    BinarySupportSolver = MultinomialChord = SoftmaxLoss = newton_binary = None
 
 #: Whether the compiled kernels exist in this installation (both are built
 #: by the same step: one without the other means a broken build).
@@ -92,7 +99,11 @@ def support_counter():
 
 
 def compiled_softmax_loss(labels, weight, n_classes):
-    """The compiled multinomial loss loops for these labels, or None."""
+    """The compiled multinomial loss loops for these labels, or None.
+
+    Where they exist, the multinomial Newton steps run compiled too
+    (:class:`MultinomialChord`, which takes them).
+    """
     if not USE_COMPILED:
         return None
     return SoftmaxLoss(labels, weight, n_classes)

@@ -24,9 +24,13 @@ classifier around those solves, the cache of solved supports shared with the
 Python problem: without a Python call per iteration, which had become a
 third of a fit's time.
 
-:class:`SoftmaxLoss` serves the multinomial model, whose Newton loop stays in
-Python (its cost is the Hessian's BLAS products): the loss, the softmax and
+:class:`SoftmaxLoss` serves the multinomial model: the loss, the softmax and
 the residual over the ``n_samples x n_classes`` scores, one loop each.
+:class:`MultinomialChord` takes that model's Newton steps between two of
+the matrices the Python caller forms (the Hessian and its class blocks,
+whose cost is BLAS products): the gradient and the step's scores by
+``dgemm``, the triangular solves by ``dtrsv``, the line search on those
+loops.
 
 The caller chooses this kernel (see :mod:`sklearn_sea._core._accelerator`);
 the results equal those of the Python solve up to rounding.
@@ -40,9 +44,9 @@ from cpython.buffer cimport (
     PyBuffer_Release,
     PyObject_GetBuffer,
 )
-from libc.math cimport fabs, isfinite
+from libc.math cimport NAN, fabs, isfinite, isnan
 from libc.string cimport memcpy
-from scipy.linalg.cython_blas cimport dgemv
+from scipy.linalg.cython_blas cimport dgemm, dgemv, dtrsv
 from scipy.linalg.cython_lapack cimport dpotrf, dpotrs
 
 import gc
@@ -877,3 +881,340 @@ def top_k_abs(x, Py_ssize_t k):
     if sea_top_k_abs(&x_view[0], n, k, &out[0], &scratch[0]) != 0:
         return None
     return support
+
+
+#: What :meth:`MultinomialChord.run` returns: the gradient is under the
+#: tolerance; a matrix is needed (none given, a stale one stalled, or the
+#: gradient did not shrink enough); a fresh matrix found no decrease; the
+#: step budget is spent. ``P``, ``R`` and the gradient are those of the
+#: current point in every case.
+CONVERGED, NEEDS_FACTOR, STALLED, OUT_OF_STEPS = 0, 1, 2, 3
+
+
+cdef void _upper_solve(const double *factor, Py_ssize_t size,
+                       double *x) noexcept nogil:
+    """``x <- (U^T U)^{-1} x`` for the column-major upper factor ``U``."""
+    cdef int n = <int> size, one = 1
+    cdef char upper = b'U', trans = b'T', plain = b'N', nonunit = b'N'
+    dtrsv(&upper, &trans, &nonunit, &n, <double *> factor, &n, x, &one)
+    dtrsv(&upper, &plain, &nonunit, &n, <double *> factor, &n, x, &one)
+
+
+cdef class MultinomialChord:
+    """Newton's chord steps on one support of the multinomial model, compiled.
+
+    The steps of the Python reference
+    (``_support_logistic._PythonChord``), whose per-step numpy calls
+    (the gradient, the step's scores, the line search, the softmax) were
+    most of a multinomial support solve once the Hessian had become one BLAS
+    product: here a step is two ``dgemm`` calls, two triangular solves per
+    factor and the compiled softmax loops. The caller forms the matrices
+    (:meth:`run` returns :data:`NEEDS_FACTOR` when it needs one) and keeps
+    the decisions on which.
+
+    Parameters
+    ----------
+    loss : SoftmaxLoss
+        The labels and weights.
+    B : ndarray of shape (n_samples, width)
+        The support's columns (the intercept's column of ones last, if
+        ``fit_intercept``), C-contiguous float64, finite.
+    diag : ndarray of shape (width,)
+        The L2 diagonal, finite and non-negative.
+    theta : ndarray of shape (width, n_classes)
+        The start, finite; copied.
+    fit_intercept : bool
+        Whether the last column is the intercepts', whose mean the steps
+        keep.
+    buffers : ndarray of float64 or None, default=None
+        Storage for the state, used if large enough: a new support's state
+        then overwrites the previous one's (a fresh megabyte per support
+        cost more in page faults than a step), which must not be used
+        again.
+
+    Attributes
+    ----------
+    buffers : ndarray of float64
+        The storage used, to pass to the next support's state.
+    value, norm : float
+        The objective at the current point and the largest entry of its
+        gradient (infinite before the first :meth:`run`).
+    steps : int
+        Steps taken so far.
+    """
+
+    cdef SoftmaxLoss loss
+    cdef object B, diag
+    cdef readonly object buffers
+    cdef const double *b
+    cdef const double *diag_data
+    cdef double *theta_data
+    cdef double *candidate
+    cdef double *z
+    cdef double *z_new
+    cdef double *e
+    cdef double *e_new
+    cdef double *t
+    cdef double *t_new
+    cdef double *p
+    cdef double *p_new
+    cdef double *r
+    cdef double *r_new
+    cdef double *g
+    cdef double *g_new
+    cdef double *d
+    cdef double *dz
+    cdef Py_ssize_t n, width, n_classes, size
+    cdef bint fit_intercept
+    cdef readonly double value, norm
+    cdef readonly Py_ssize_t steps
+    cdef double previous_norm
+
+    def __init__(self, SoftmaxLoss loss, B, diag, theta, bint fit_intercept,
+                 buffers=None):
+        cdef str function = "MultinomialChord"
+        B = _float64_array(B, "B", 2, function)
+        if B.shape[0] != loss.n_samples:
+            raise ValueError(f"{function}: B must have {loss.n_samples} rows; got "
+                             f"{B.shape[0]}.")
+        cdef Py_ssize_t n = B.shape[0], width = B.shape[1], K = loss.n_classes
+        _check_width(width * K, "B", function)
+        _check_finite_rows(<const double *> _data(B, False), n * width, "B",
+                           function)
+        diag = _float64_array(diag, "diag", 1, function)
+        _check_vector(diag, width, "diag", True, function)
+        theta = _float64_array(theta, "theta", 2, function)
+        if theta.shape[0] != width or theta.shape[1] != K:
+            raise ValueError(f"{function}: theta must have shape ({width}, {K}); "
+                             f"got {theta.shape}.")
+        _check_finite_rows(<const double *> _data(theta, False), width * K,
+                           "theta", function)
+        self.loss, self.B, self.diag = loss, B, diag
+        self.b = <const double *> _data(B, False)
+        self.diag_data = <const double *> _data(diag, False)
+        self.n, self.width, self.n_classes = n, width, K
+        self.size = width * K
+        self.fit_intercept = fit_intercept
+        # theta, candidate, g, g_new, d; two of Z, E, totals, P and R; dZ.
+        cdef Py_ssize_t needed = 5 * self.size + 9 * n * K + 2 * n
+        if not (isinstance(buffers, np.ndarray) and buffers.dtype == np.float64
+                and buffers.ndim == 1 and buffers.flags.c_contiguous
+                and buffers.flags.writeable and buffers.shape[0] >= needed):
+            buffers = np.empty(needed)
+        self.buffers = buffers
+        cdef double *q = <double *> _data(self.buffers)
+        self.theta_data, self.candidate = q, q + self.size
+        self.g, self.g_new, self.d = (q + 2 * self.size, q + 3 * self.size,
+                                      q + 4 * self.size)
+        q += 5 * self.size
+        self.z, self.z_new = q, q + n * K
+        self.e, self.e_new = q + 2 * n * K, q + 3 * n * K
+        self.p, self.p_new = q + 4 * n * K, q + 5 * n * K
+        self.r, self.r_new, self.dz = q + 6 * n * K, q + 7 * n * K, q + 8 * n * K
+        q += 9 * n * K
+        self.t, self.t_new = q, q + n
+        memcpy(self.theta_data, _data(theta, False), self.size * sizeof(double))
+        self._scores_of(self.theta_data, self.z)
+        self.value = self._objective(self.z, self.e, self.t, self.theta_data)
+        self.norm = self.previous_norm = np.inf
+        self.steps = 0
+
+    cdef void _scores_of(self, const double *theta, double *z) noexcept nogil:
+        """``z = B theta`` (row-major ``n x K``)."""
+        cdef int n = <int> self.n, w = <int> self.width, K = <int> self.n_classes
+        cdef double one = 1.0, zero = 0.0
+        cdef char plain = b'N'
+        dgemm(&plain, &plain, &K, &n, &w, &one, <double *> theta, &K,
+              <double *> self.b, &w, &zero, z, &K)
+
+    cdef double _objective(self, const double *z, double *e, double *t,
+                           const double *theta) noexcept nogil:
+        cdef Py_ssize_t a, c, K = self.n_classes
+        cdef double penalty = 0.0, x
+        for a in range(self.width):
+            for c in range(K):
+                x = theta[a * K + c]
+                penalty += self.diag_data[a] * x * x
+        return (sea_softmax_losses(z, self.n, K, self.loss.labels_data,
+                                   self.loss.w, e, t) + 0.5 * penalty)
+
+    cdef double _gradient(self, const double *r, const double *theta,
+                          double *g) noexcept nogil:
+        """``g = vec(B^T R + diag theta)`` class by class; returns ``max |g|``."""
+        cdef int n = <int> self.n, w = <int> self.width, K = <int> self.n_classes
+        cdef double one = 1.0, zero = 0.0, norm = 0.0
+        cdef char plain = b'N', trans = b'T'
+        cdef Py_ssize_t a, c
+        cdef bint nan = False
+        dgemm(&plain, &trans, &w, &K, &n, &one, <double *> self.b, &w,
+              <double *> r, &K, &zero, g, &w)
+        for c in range(K):
+            for a in range(w):
+                g[c * w + a] += self.diag_data[a] * theta[a * K + c]
+                nan |= isnan(g[c * w + a])
+                if fabs(g[c * w + a]) > norm:
+                    norm = fabs(g[c * w + a])
+        # As numpy's maximum: a NaN gradient never passes for small.
+        return NAN if nan else norm
+
+    cdef _direction(self, factor, fallback_solve):
+        """``d = M^{-1} g`` for the matrix ``M`` of ``factor``."""
+        cdef str function = "MultinomialChord.run"
+        cdef str kind = factor[0]
+        matrix = factor[1]
+        cdef Py_ssize_t c, w = self.width, K = self.n_classes
+        cdef const double *blocks
+        memcpy(self.d, self.g, self.size * sizeof(double))
+        if kind == "cholesky":
+            if not (isinstance(matrix, np.ndarray) and matrix.dtype == np.float64
+                    and matrix.flags.f_contiguous
+                    and matrix.shape == (self.size, self.size)):
+                raise ValueError(f"{function}: a Cholesky factor must be a "
+                                 f"Fortran-ordered float64 array of shape "
+                                 f"({self.size}, {self.size}).")
+            _upper_solve(<const double *> _data(matrix.T, False), self.size, self.d)
+        elif kind == "blocks":
+            matrix = _float64_array(matrix, "blocks", 3, function)
+            if matrix.shape != (K, w, w):
+                raise ValueError(f"{function}: the block factors must have shape "
+                                 f"({K}, {w}, {w}); got {matrix.shape}.")
+            blocks = <const double *> _data(matrix, False)
+            for c in range(K):
+                _upper_solve(blocks + c * w * w, w, self.d + c * w)
+        elif kind == "dense":
+            solved = np.asarray(fallback_solve(matrix, np.asarray(
+                <double[:self.size]> self.g).copy()), dtype=np.float64).ravel()
+            if solved.shape[0] != self.size or not np.all(np.isfinite(solved)):
+                raise ValueError(f"{function}: fallback_solve must return a "
+                                 f"finite vector of {self.size} entries.")
+            memcpy(self.d, _data(np.ascontiguousarray(solved), False),
+                   self.size * sizeof(double))
+        else:
+            raise ValueError(f"{function}: unknown factor kind {kind!r}.")
+
+    cdef double _trial(self, double step) noexcept nogil:
+        """The objective at ``theta - step D`` (``candidate``, scores ``z_new``)."""
+        cdef Py_ssize_t a, c, i, w = self.width, K = self.n_classes
+        for a in range(w):
+            for c in range(K):
+                self.candidate[a * K + c] = (self.theta_data[a * K + c]
+                                             - step * self.d[c * w + a])
+        for i in range(self.n * K):
+            self.z_new[i] = self.z[i] - step * self.dz[i]
+        return self._objective(self.z_new, self.e_new, self.t_new, self.candidate)
+
+    cdef void _accept(self, double value) noexcept nogil:
+        """The trial point becomes the current one (buffers trade places)."""
+        cdef double *swap
+        memcpy(self.theta_data, self.candidate, self.size * sizeof(double))
+        swap = self.z; self.z = self.z_new; self.z_new = swap
+        swap = self.e; self.e = self.e_new; self.e_new = swap
+        swap = self.t; self.t = self.t_new; self.t_new = swap
+        self.value = value
+
+    def run(self, factor, bint fresh, bint resume, double gtol, double ratio,
+            Py_ssize_t max_steps, double armijo, Py_ssize_t max_halvings,
+            fallback_solve):
+        """Chord steps with ``factor`` while it serves; the status.
+
+        ``factor`` is ``(kind, matrix)`` (see ``_support_logistic._factor``:
+        ``"cholesky"``, the upper factor in Fortran order; ``"blocks"``, the
+        upper factors of the class blocks in column-major order, i.e.
+        C-ordered lower factors; ``"dense"``, a matrix not numerically
+        definite, solved by ``fallback_solve``) or None. ``fresh`` says it
+        was formed at the current point; ``resume`` that the gradient of
+        the previous return is still current (the caller has just formed
+        ``factor`` for it). A step is taken if the objective decreases by
+        ``armijo`` times the Newton decrement within ``max_halvings``
+        halvings; a gradient larger than ``ratio`` times the previous one
+        asks for a new matrix; at most ``max_steps`` steps in all.
+
+        Returns
+        -------
+        status : int
+            :data:`CONVERGED`, :data:`NEEDS_FACTOR`, :data:`STALLED` or
+            :data:`OUT_OF_STEPS`.
+        """
+        cdef str function = "MultinomialChord.run"
+        _check_settings(gtol, max_steps, armijo, max_halvings, fallback_solve,
+                        function)
+        if not (isfinite(ratio) and ratio > 0):
+            raise ValueError(f"{function}: ratio must be a finite number > 0; got "
+                             f"{ratio}.")
+        if resume and (factor is None or self.norm == np.inf):
+            raise ValueError(f"{function}: resuming needs a factor and a gradient.")
+        cdef Py_ssize_t halving, j, c, w = self.width, K = self.n_classes
+        cdef int n = <int> self.n, wi = <int> w, Ki = <int> K
+        cdef double one = 1.0, zero = 0.0, decrement, step, new_value, mean
+        cdef char plain = b'N', trans = b'T'
+        cdef bint accepted
+        while True:
+            if not resume:
+                sea_softmax_residual(self.e, self.t, self.n, K,
+                                     self.loss.labels_data, self.loss.w, self.p,
+                                     self.r)
+                self.norm = self._gradient(self.r, self.theta_data, self.g)
+                if self.norm <= gtol:
+                    return CONVERGED
+                if factor is None or self.norm > ratio * self.previous_norm:
+                    return NEEDS_FACTOR
+            resume = False
+            if self.steps >= max_steps:
+                return OUT_OF_STEPS
+            self.steps += 1
+            self.previous_norm = self.norm
+            self._direction(factor, fallback_solve)
+            if self.fit_intercept:
+                # Only the intercepts' mean would move: the representation.
+                mean = 0.0
+                for c in range(K):
+                    mean += self.d[c * w + w - 1]
+                mean /= K
+                for c in range(K):
+                    self.d[c * w + w - 1] -= mean
+            decrement = 0.0
+            for j in range(self.size):
+                decrement += self.g[j] * self.d[j]
+            dgemm(&trans, &plain, &Ki, &n, &wi, &one, self.d, &wi,
+                  <double *> self.b, &wi, &zero, self.dz, &Ki)
+            if decrement <= _NEWTON_ROUNDOFF * fabs(self.value):
+                # Under the objective's rounding: the full step if it shrinks
+                # the gradient.
+                new_value = self._trial(1.0)
+                sea_softmax_residual(self.e_new, self.t_new, self.n, K,
+                                     self.loss.labels_data, self.loss.w,
+                                     self.p_new, self.r_new)
+                accepted = (self._gradient(self.r_new, self.candidate, self.g_new)
+                            < self.norm)
+            else:
+                accepted, step = False, 1.0
+                for halving in range(max_halvings):
+                    new_value = self._trial(step)
+                    if new_value <= self.value - armijo * step * decrement:
+                        accepted = True
+                        break
+                    step *= 0.5
+            if not accepted:
+                return STALLED if fresh else NEEDS_FACTOR
+            self._accept(new_value)
+            fresh = False
+
+    @property
+    def theta(self):
+        """The current coefficients, ``(width, n_classes)`` (a copy)."""
+        return np.array(<double[:self.width, :self.n_classes]> self.theta_data)
+
+    @property
+    def Z(self):
+        """The current scores, ``(n_samples, n_classes)`` (a copy)."""
+        return np.array(<double[:self.n, :self.n_classes]> self.z)
+
+    @property
+    def P(self):
+        """The softmax at the current point, as of the last gradient (a copy)."""
+        return np.array(<double[:self.n, :self.n_classes]> self.p)
+
+    @property
+    def R(self):
+        """The residual ``w (P - Y)`` at the current point (a copy)."""
+        return np.array(<double[:self.n, :self.n_classes]> self.r)

@@ -26,16 +26,18 @@ than to the machine. The multinomial Hessian ``sum_i (diag(p_i) - p_i p_i^T)
 of the support's rows, formed once per support
 (:class:`~sklearn_sea._core._row_products.RowProducts`), each in one BLAS
 product; a multinomial solve forms the Hessian only when cheaper steps stall (see
-:meth:`SupportLogistic._newton_multinomial`), runs BLAS on one thread
-(:mod:`~sklearn_sea._core._blas_threads`), and the loss's per-sample
-loops run compiled where built
-(:class:`~sklearn_sea._core._logistic_newton.SoftmaxLoss`).
+:meth:`SupportLogistic._newton_multinomial`) and runs BLAS on one thread
+(:mod:`~sklearn_sea._core._blas_threads`). Between two matrices, its
+steps (:class:`_PythonChord`) run compiled where built
+(:class:`~sklearn_sea._core._logistic_newton.MultinomialChord`, with the
+loss's per-sample loops of
+:class:`~sklearn_sea._core._logistic_newton.SoftmaxLoss`).
 
 On a dense design the binary solves run compiled, one call per support
 (:class:`~sklearn_sea._core._logistic_newton.BinarySupportSolver`: the
 columns, the warm start, Newton and the gradient), with the same start and
 steps as the Python code, which stays the reference and serves sparse
-designs and the multinomial model.
+designs.
 
 Solutions and the gradients SEA steps along are cached per support, least
 recently used first out, under :data:`LOGISTIC_CACHE_BYTES`: a revisit costs
@@ -95,7 +97,9 @@ def _factor(hess):
     A matrix that is not numerically definite is kept as is and solved for
     the minimum-norm direction (:func:`solve_normal_equations`).
     """
-    factor, info = _POTRF(hess, lower=0, clean=0)
+    # The transpose of a symmetric matrix is itself, and Fortran-ordered:
+    # LAPACK takes it without a transposing copy (a fifth of the time).
+    factor, info = _POTRF(hess.T, lower=0, clean=0)
     if info == 0 and _MIN(factor.diagonal()) ** 2 > pivot_threshold(
         hess.shape[0], _MAX(hess.diagonal())
     ):
@@ -106,34 +110,26 @@ def _factor(hess):
 def _block_factor(blocks):
     """A solver of the block-diagonal system of ``blocks`` (n, w, w), or None.
 
-    The blocks are inverted (a batch of small LU factorisations): a solve is
-    then one batched product. None if a block is singular.
+    The blocks' Cholesky factors (one batched call, an eighth of the time of
+    their inverses), lower and C-ordered: the upper factors in column-major
+    order, as LAPACK gives the full Hessian's. None if a block is not
+    numerically definite.
     """
     try:
-        inverses = np.linalg.inv(blocks)
+        factors = np.linalg.cholesky(blocks)
     except np.linalg.LinAlgError:
         return None
-    if not np.isfinite(inverses).all():
+    if not np.isfinite(factors).all():
         return None
-    return "blocks", inverses
+    return "blocks", factors
 
 
-def _solve_blocks(blocks, rhs):
-    """The solutions ``x_c`` of ``blocks[c] x_c = rhs[c]`` as columns, or None.
+def _factor_solve(factor, g, fallback_solve=None):
+    """``M^{-1} g`` for the matrix ``M`` of ``factor`` (see :func:`_factor`).
 
-    One batched LU solve: for a single right-hand side it costs a third of
-    :func:`_block_factor`'s inverses. None if a block is singular.
+    ``fallback_solve`` solves the ``"dense"`` kind; None means
+    :func:`solve_normal_equations`.
     """
-    try:
-        solutions = np.linalg.solve(blocks, rhs[:, :, None])[:, :, 0]
-    except np.linalg.LinAlgError:
-        return None
-    if not np.isfinite(solutions).all():
-        return None
-    return solutions.T
-
-
-def _factor_solve(factor, g):
     kind, matrix = factor
     if kind == "cholesky":
         # Two triangular solves: LAPACK's potrs takes twice their time on a
@@ -141,8 +137,123 @@ def _factor_solve(factor, g):
         return _TRSV(matrix, _TRSV(matrix, g, trans=1), trans=0)
     if kind == "blocks":
         n_blocks, width, _ = matrix.shape
-        return np.matmul(matrix, g.reshape(n_blocks, width, 1)).ravel()
-    return solve_normal_equations(matrix, g)
+        return np.concatenate(
+            [
+                _factor_solve(("cholesky", lower.T), part)
+                for lower, part in zip(matrix, g.reshape(n_blocks, width), strict=True)
+            ]
+        )
+    return (fallback_solve or solve_normal_equations)(matrix, g)
+
+
+#: What a chord run returns (:class:`_PythonChord`, and the compiled
+#: :class:`~sklearn_sea._core._logistic_newton.MultinomialChord`).
+CONVERGED, NEEDS_FACTOR, STALLED, OUT_OF_STEPS = 0, 1, 2, 3
+
+
+class _PythonChord:
+    """Newton's chord steps on one multinomial support: the reference.
+
+    The state of a solve (coefficients ``theta`` of shape ``(width,
+    n_classes)``, scores ``Z``, objective, and at the current point the
+    softmax ``P``, the residual ``R`` and the class-major gradient) and
+    :meth:`run`, which steps with a given matrix while it serves. The
+    caller chooses the matrices (:meth:`SupportLogistic._newton_multinomial`);
+    the compiled :class:`~sklearn_sea._core._logistic_newton.MultinomialChord`
+    takes the same steps.
+    """
+
+    def __init__(self, problem, B, diag, theta, fit_intercept):
+        self.problem, self.B, self.Bt = problem, B, B.T
+        self.diag2 = diag[:, None]
+        self.fit_intercept = fit_intercept
+        self.theta = theta.copy()
+        self.Z = B @ self.theta
+        self.value, self.E, self.total = problem._multinomial_value(
+            self.Z, self.diag2, self.theta
+        )
+        self.norm = self.previous_norm = np.inf
+        self.steps = 0
+        self.P = self.R = self.g = None
+
+    def _gradient(self, R, theta):
+        G = self.Bt @ R
+        G += self.diag2 * theta
+        return G.ravel(order="F"), _MAX(np.abs(G), axis=None)
+
+    def run(
+        self,
+        factor,
+        fresh,
+        resume,
+        gtol,
+        ratio,
+        max_steps,
+        armijo,
+        max_halvings,
+        fallback_solve,
+    ):
+        """Steps with ``factor`` until it no longer serves; the status.
+
+        ``fresh`` says ``factor`` was formed at the current point, ``resume``
+        that the gradient of the previous return is still current (the
+        caller has just formed ``factor`` for it). A step is taken if the
+        objective decreases by ``armijo`` times the Newton decrement within
+        ``max_halvings`` halvings; a gradient larger than ``ratio`` times
+        the previous one asks for a new matrix. ``fallback_solve`` solves
+        the ``"dense"`` matrices, which are not numerically definite.
+        """
+        problem = self.problem
+        width, n_outputs = self.theta.shape
+        while True:
+            if not resume:
+                self.P, self.R = problem._softmax_residual(self.E, self.total)
+                self.g, self.norm = self._gradient(self.R, self.theta)
+                if self.norm <= gtol:
+                    return CONVERGED
+                if factor is None or self.norm > ratio * self.previous_norm:
+                    return NEEDS_FACTOR
+            resume = False
+            if self.steps >= max_steps:
+                return OUT_OF_STEPS
+            self.steps += 1
+            self.previous_norm = self.norm
+            d = _factor_solve(factor, self.g, fallback_solve)
+            D = d.reshape((width, n_outputs), order="F")  # a view of d
+            if self.fit_intercept:
+                # Only the intercepts' mean would move: the representation.
+                D[-1] -= _SUM(D[-1]) / n_outputs
+            decrement = float(self.g @ d)
+            # In C order: BLAS takes about a third less time than on the view.
+            dZ = self.B @ np.ascontiguousarray(D)
+            if decrement <= _ROUNDOFF * abs(self.value):
+                # Under the objective's rounding, as for the binary model: the
+                # full step if it shrinks the gradient.
+                candidate, Z_new = self.theta - D, self.Z - dZ
+                new_value, E_new, total_new = problem._multinomial_value(
+                    Z_new, self.diag2, candidate
+                )
+                R_new = problem._softmax_residual(E_new, total_new)[1]
+                accepted = self._gradient(R_new, candidate)[1] < self.norm
+            else:
+                accepted, step = False, 1.0
+                for _ in range(max_halvings):
+                    if step == 1.0:  # the usual case, without two products
+                        candidate, Z_new = self.theta - D, self.Z - dZ
+                    else:
+                        candidate, Z_new = self.theta - step * D, self.Z - step * dZ
+                    new_value, E_new, total_new = problem._multinomial_value(
+                        Z_new, self.diag2, candidate
+                    )
+                    if new_value <= self.value - armijo * step * decrement:
+                        accepted = True
+                        break
+                    step *= 0.5
+            if not accepted:
+                return STALLED if fresh else NEEDS_FACTOR
+            self.theta, self.Z, self.value = candidate, Z_new, new_value
+            self.E, self.total = E_new, total_new
+            fresh = False
 
 
 class SupportLogistic:
@@ -196,7 +307,7 @@ class SupportLogistic:
         # where the next support's warm start projects from.
         self._last_Z = self._last_P = None
         self._compiled_solver = None
-        self._products_buffer = None
+        self._products_buffer = self._chord_buffers = None
         self._y = (
             None if multinomial else np.ascontiguousarray(Y[:, 0], dtype=np.float64)
         )
@@ -406,40 +517,47 @@ class SupportLogistic:
     def _newton_multinomial(self, B, diag, theta, gtol, products):
         """Newton on ``B Theta`` (softmax): Theta, objective, Z, residual, softmax.
 
-        ``products`` are the :meth:`_row_products` of ``B``. The full Hessian
-        (``k n_outputs`` unknowns, the cost of a step) is formed as seldom as
-        convergence allows. The first step uses its class-by-class blocks
-        (about a third of the cost); after that, the last matrix factored
-        serves again (a chord step) while the gradient shrinks at least by
-        :data:`_REFACTOR_RATIO` per step, and the full Hessian is formed and
-        factored when it does not, or when a line search with a stale matrix
-        fails. Measured on the digits (26 pixels, 300 supports): 1.05 full
-        Hessians per support instead of 3.2 with full Newton steps from the
-        least-squares warm start, and 1.6 s for the fit instead of 3.2 s, the
-        same support.
+        ``products`` are the :meth:`_row_products` of ``B``. The steps are
+        chord steps (:class:`_PythonChord`, or its compiled twin); this
+        method chooses their matrices. The full Hessian (``k n_outputs``
+        unknowns, the cost of a step) is formed as seldom as convergence
+        allows. The first step uses its class-by-class blocks (about a
+        third of the cost); after that, the last matrix factored serves
+        again while the gradient shrinks at least by :data:`_REFACTOR_RATIO`
+        per step, and the full Hessian is formed and factored when it does
+        not, or when a line search with a stale matrix fails. Measured on
+        the digits (26 pixels, 300 supports): 1.05 full Hessians per support
+        instead of 3.2 with full Newton steps from the least-squares warm
+        start, and 1.6 s for the fit instead of 3.2 s, the same support.
         """
         n_outputs, width = self.n_outputs, B.shape[1]
-        Bt = B.T
-        diag2 = diag[:, None]
-        Z = B @ theta
-        value, E, total = self._multinomial_value(Z, diag2, theta)
+        chord = self._chord(B, diag, theta)
         rows = np.arange(n_outputs) * width + width - 1
-        factor, previous_norm, first_step = None, np.inf, True
-        for _ in range(NEWTON_MAX_ITER):
-            P, R = self._softmax_residual(E, total)
-            G = Bt @ R
-            G += diag2 * theta
-            norm = _MAX(np.abs(G), axis=None)
-            if norm <= gtol:
-                return theta, value, Z, R, P
+        factor, fresh, resume, first_step = None, False, False, True
+        while True:
+            status = chord.run(
+                factor,
+                fresh,
+                resume,
+                gtol,
+                _REFACTOR_RATIO,
+                NEWTON_MAX_ITER,
+                _ARMIJO,
+                _MAX_HALVINGS,
+                solve_normal_equations,
+            )
+            if status != NEEDS_FACTOR:
+                break
+            P = chord.P
+            factor, fresh, resume = None, False, True
             if first_step:
                 # The first step of a support uses the class-by-class blocks
                 # of the Hessian, about a third of its cost: from the warm start,
                 # they often get close enough that the chord rule needs no
                 # full Hessian for the next steps.
-                first_step, fresh = False, False
+                first_step = False
                 factor = _block_factor(products.class_blocks(P - P * P, diag))
-            if factor is None or norm > _REFACTOR_RATIO * previous_norm:
+            if factor is None:
                 fresh = True
                 hess = products.multinomial_hessian(P)
                 hess.flat[:: hess.shape[0] + 1] += np.tile(diag, n_outputs)
@@ -450,49 +568,22 @@ class SupportLogistic:
                     scale = max(float(np.mean(hess[rows, rows])), 1.0)
                     hess[np.ix_(rows, rows)] += scale / n_outputs
                 factor = _factor(hess)
-            previous_norm = norm
-            g = G.ravel(order="F")
-            d = _factor_solve(factor, g)
-            D = d.reshape((width, n_outputs), order="F")  # a view of d
-            if self.fit_intercept:
-                # The block factor's step moves the intercepts' mean, which
-                # changes nothing but the solution's representation: keep it.
-                D[-1] -= _SUM(D[-1]) / n_outputs
-            decrement = float(g @ d)
-            # In C order: BLAS takes about a third less time than on the view.
-            dZ = B @ np.ascontiguousarray(D)
-            if decrement <= _ROUNDOFF * abs(value):
-                # Under the objective's rounding, as for the binary model.
-                candidate, Z_new = theta - D, Z - dZ
-                new_value, E_new, total_new = self._multinomial_value(
-                    Z_new, diag2, candidate
-                )
-                G_new = Bt @ self._softmax_residual(E_new, total_new)[1]
-                G_new += diag2 * candidate
-                accepted = _MAX(np.abs(G_new), axis=None) < norm
-            else:
-                accepted, step = False, 1.0
-                for _ in range(_MAX_HALVINGS):
-                    if step == 1.0:  # the usual case, without two products
-                        candidate, Z_new = theta - D, Z - dZ
-                    else:
-                        candidate, Z_new = theta - step * D, Z - step * dZ
-                    new_value, E_new, total_new = self._multinomial_value(
-                        Z_new, diag2, candidate
-                    )
-                    if new_value <= value - _ARMIJO * step * decrement:
-                        accepted = True
-                        break
-                    step *= 0.5
-            if not accepted:
-                if fresh:
-                    break  # a fresh factor and no decrease: at round-off level
-                factor = None  # a stale factor: factor again and retry
-                continue
-            theta, Z, value, E, total = candidate, Z_new, new_value, E_new, total_new
-            fresh = False
-        P, R = self._softmax_residual(E, total)
-        return theta, value, Z, R, P
+        return chord.theta, chord.value, chord.Z, chord.R, chord.P
+
+    def _chord(self, B, diag, theta):
+        """The chord steps' state on ``B`` from ``theta``: compiled if built."""
+        if self._softmax_kernel is not None:
+            chord = _accelerator.MultinomialChord(
+                self._softmax_kernel,
+                np.ascontiguousarray(B, dtype=np.float64),
+                np.ascontiguousarray(diag, dtype=np.float64),
+                np.ascontiguousarray(theta, dtype=np.float64),
+                self.fit_intercept,
+                self._chord_buffers,
+            )
+            self._chord_buffers = chord.buffers
+            return chord
+        return _PythonChord(self, B, diag, theta, self.fit_intercept)
 
     def _solve_new(self, support, start=None, gtol=None):
         """Newton on ``support``: coef, intercept, objective, residual, gradient.
@@ -650,8 +741,12 @@ class SupportLogistic:
             gram.flat[:: gram.shape[0] + 1] += diag
             return solve_normal_equations(gram, rhs)
         blocks = products.class_blocks(curvature, diag)
-        theta = _solve_blocks(blocks, rhs.T)
-        if theta is None:
+        factor = _block_factor(blocks)
+        if factor is not None:
+            theta = _factor_solve(factor, rhs.ravel(order="F")).reshape(
+                rhs.shape, order="F"
+            )
+        else:
             theta = np.column_stack(
                 [
                     solve_normal_equations(block, v)
