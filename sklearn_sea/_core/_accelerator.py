@@ -32,6 +32,7 @@ except ImportError:  # built without a compiler: the pure-Python loop runs
     rows_gradient = rows_support_solve = sea_gram_loop = seeded_top_k = None
     SupportDigests = factor_doubles = None
 try:
+    from . import _logistic_newton
     from ._logistic_newton import (
         BinarySupportSolver,
         MultinomialChord,
@@ -40,6 +41,7 @@ try:
     )
 except ImportError:
     BinarySupportSolver = MultinomialChord = SoftmaxLoss = newton_binary = None
+    _logistic_newton = None
 
 #: Whether the compiled kernels exist in this installation (both are built
 #: by the same step: one without the other means a broken build).
@@ -107,6 +109,16 @@ def compiled_softmax_loss(labels, weight, n_classes):
     if not USE_COMPILED:
         return None
     return SoftmaxLoss(labels, weight, n_classes)
+
+
+def compiled_row_products():
+    """The module of the compiled multinomial Gram helpers, or None.
+
+    Its ``row_products``, ``class_pair_weights`` and ``hessian_from_grams``
+    do in one pass each what
+    :class:`~sklearn_sea._core._row_products.RowProducts` does with numpy.
+    """
+    return _logistic_newton if USE_COMPILED else None
 
 
 def compiled_newton_binary():

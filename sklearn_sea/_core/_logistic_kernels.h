@@ -422,4 +422,69 @@ static void sea_softmax_residual(const double *E, const double *total,
     }
 }
 
+/* The outer products of a support's rows, upper triangles, single precision:
+ * K[p, i] = x[a, i] x[b, i] for the column pairs p = (a, b), a <= b, in the
+ * row-major order of the upper triangle; x holds the width columns as rows
+ * of n. One pass that writes K once (numpy's product per pair costs a call
+ * and a pass over the output each). */
+LK_SIMD_CLONES
+static void sea_row_products(const float *x, ptrdiff_t width, ptrdiff_t n,
+                             float *K)
+{
+    for (ptrdiff_t a = 0; a < width; ++a) {
+        const float *xa = x + a * n;
+        for (ptrdiff_t b = a; b < width; ++b) {
+            const float *xb = x + b * n;
+            for (ptrdiff_t i = 0; i < n; ++i) K[i] = xa[i] * xb[i];
+            K += n;
+        }
+    }
+}
+
+/* The weights of the multinomial Hessian's class pairs, single precision:
+ * W[i, q] = [c = d] p_c - p_c p_d for the pairs q = (c, d), c <= d (row-major
+ * upper triangle), from the probabilities P (n x n_classes, double) rounded
+ * to single precision first, as numpy computes them. */
+static void sea_class_pair_weights(const double *P, ptrdiff_t n, ptrdiff_t n_classes,
+                                   float *W)
+{
+    for (ptrdiff_t i = 0; i < n; ++i) {
+        const double *p = P + i * n_classes;
+        for (ptrdiff_t c = 0; c < n_classes; ++c) {
+            const float pc = (float)p[c];
+            *W++ = -(pc * pc) + pc;
+            for (ptrdiff_t d = c + 1; d < n_classes; ++d) *W++ = -(pc * (float)p[d]);
+        }
+    }
+}
+
+/* The position of the pair (a, b), a <= b, among the upper-triangle pairs of
+ * a size x size matrix in row-major order. */
+LK_INLINE ptrdiff_t sea_pair_index(ptrdiff_t a, ptrdiff_t b, ptrdiff_t size)
+{
+    return a * size - a * (a - 1) / 2 + (b - a);
+}
+
+/* The class-major multinomial Hessian, both triangles, double, from the Gram
+ * matrices grams[p, q] of the column pairs p and class pairs q:
+ * H[c w + a, d w + b] = grams[pair(a, b), pair(c, d)]. */
+static void sea_hessian_from_grams(const float *grams, ptrdiff_t width,
+                                   ptrdiff_t n_classes, double *H)
+{
+    const ptrdiff_t size = width * n_classes;
+    const ptrdiff_t n_class_pairs = n_classes * (n_classes + 1) / 2;
+    for (ptrdiff_t c = 0; c < n_classes; ++c)
+        for (ptrdiff_t d = c; d < n_classes; ++d) {
+            const float *g = grams + sea_pair_index(c, d, n_classes);
+            for (ptrdiff_t a = 0; a < width; ++a)
+                for (ptrdiff_t b = 0; b < width; ++b) {
+                    const ptrdiff_t p = a <= b ? sea_pair_index(a, b, width)
+                                               : sea_pair_index(b, a, width);
+                    const double value = g[p * n_class_pairs];
+                    H[(c * width + a) * size + d * width + b] = value;
+                    H[(d * width + b) * size + c * width + a] = value;
+                }
+        }
+}
+
 #endif

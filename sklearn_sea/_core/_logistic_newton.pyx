@@ -76,6 +76,12 @@ cdef extern from "_logistic_kernels.h" nogil:
     void sea_softmax_residual(const double *E, const double *total, Py_ssize_t n,
                               Py_ssize_t K, const Py_ssize_t *labels,
                               const double *w, double *P, double *R)
+    void sea_row_products(const float *x, Py_ssize_t width, Py_ssize_t n,
+                          float *K)
+    void sea_class_pair_weights(const double *P, Py_ssize_t n,
+                                Py_ssize_t n_classes, float *W)
+    void sea_hessian_from_grams(const float *grams, Py_ssize_t width,
+                                Py_ssize_t n_classes, double *H)
 
 cdef double _PIVOT_RTOL_EPS = PIVOT_RTOL * np.finfo(np.float64).eps
 cdef double _NEWTON_ROUNDOFF = NEWTON_ROUNDOFF_RTOL * np.finfo(np.float64).eps
@@ -1218,3 +1224,104 @@ cdef class MultinomialChord:
     def R(self):
         """The residual ``w (P - Y)`` at the current point (a copy)."""
         return np.array(<double[:self.n, :self.n_classes]> self.r)
+
+
+cdef _check_array(values, dtype, int ndim, tuple shape, str name, str function):
+    """Raise unless ``values`` is a C-contiguous array of ``dtype`` and ``shape``."""
+    if not (isinstance(values, np.ndarray) and values.dtype == dtype
+            and values.ndim == ndim and values.flags.c_contiguous):
+        raise ValueError(
+            f"{function}: {name} must be a C-contiguous {np.dtype(dtype).name} "
+            f"array of {ndim} dimension(s); got {type(values).__name__} "
+            f"{getattr(values, 'dtype', '')} of shape {getattr(values, 'shape', '')}.")
+    if values.shape != shape:
+        raise ValueError(f"{function}: {name} must have shape {shape}; got "
+                         f"{values.shape}.")
+
+
+def row_products(x, K):
+    """Fill ``K`` with the outer products of the rows of ``x.T``, upper triangles.
+
+    ``K[p, i] = x[a, i] x[b, i]`` for the pairs ``p = (a, b)``, ``a <= b``, in
+    the order of :func:`numpy.triu_indices`: the same numbers as numpy's
+    single-precision products, in one pass.
+
+    Parameters
+    ----------
+    x : ndarray of shape (width, n_samples), float32, C-contiguous
+    K : ndarray of shape (width (width + 1) / 2, n_samples), float32
+    """
+    cdef str function = "row_products"
+    if not (isinstance(x, np.ndarray) and x.ndim == 2):
+        raise ValueError(f"{function}: x must be a 2-D float32 array.")
+    cdef Py_ssize_t width = x.shape[0], n = x.shape[1]
+    _check_array(x, np.float32, 2, (width, n), "x", function)
+    _check_array(K, np.float32, 2, (width * (width + 1) // 2, n), "K", function)
+    if not K.flags.writeable:
+        raise ValueError(f"{function}: K must be writeable.")
+    if width == 0 or n == 0:
+        return
+    cdef const float *xp = <const float *> _data(x, False)
+    cdef float *kp = <float *> _data(K)
+    with nogil:
+        sea_row_products(xp, width, n, kp)
+
+
+def class_pair_weights(P, W):
+    """Fill ``W`` with the weights of the multinomial Hessian's class pairs.
+
+    ``W[i, q] = [c = d] p_c - p_c p_d`` in single precision for the pairs
+    ``q = (c, d)``, ``c <= d``, in the order of :func:`numpy.triu_indices`.
+
+    Parameters
+    ----------
+    P : ndarray of shape (n_samples, n_classes), float64, C-contiguous
+    W : ndarray of shape (n_samples, n_classes (n_classes + 1) / 2), float32
+    """
+    cdef str function = "class_pair_weights"
+    if not (isinstance(P, np.ndarray) and P.ndim == 2):
+        raise ValueError(f"{function}: P must be a 2-D float64 array.")
+    cdef Py_ssize_t n = P.shape[0], K = P.shape[1]
+    _check_array(P, np.float64, 2, (n, K), "P", function)
+    _check_array(W, np.float32, 2, (n, K * (K + 1) // 2), "W", function)
+    if not W.flags.writeable:
+        raise ValueError(f"{function}: W must be writeable.")
+    if n == 0 or K == 0:
+        return
+    cdef const double *pp = <const double *> _data(P, False)
+    cdef float *wp = <float *> _data(W)
+    with nogil:
+        sea_class_pair_weights(pp, n, K, wp)
+
+
+def hessian_from_grams(grams, Py_ssize_t width, Py_ssize_t n_classes):
+    """The class-major multinomial Hessian from its Gram matrices, in double.
+
+    ``H[c width + a, d width + b] = grams[pair(a, b), pair(c, d)]`` with the
+    pairs in the order of :func:`numpy.triu_indices`.
+
+    Parameters
+    ----------
+    grams : ndarray of shape (width (width + 1) / 2, n_classes (n_classes + 1) / 2)
+        float32, C-contiguous.
+    width, n_classes : int
+        At least 1.
+
+    Returns
+    -------
+    ndarray of shape (width n_classes, width n_classes)
+    """
+    cdef str function = "hessian_from_grams"
+    if width < 1 or n_classes < 1:
+        raise ValueError(f"{function}: width and n_classes must be >= 1; got "
+                         f"{width} and {n_classes}.")
+    _check_width(width * n_classes, "the Hessian", function)
+    _check_array(grams, np.float32, 2,
+                 (width * (width + 1) // 2, n_classes * (n_classes + 1) // 2),
+                 "grams", function)
+    hess = np.empty((width * n_classes, width * n_classes))
+    cdef const float *gp = <const float *> _data(grams, False)
+    cdef double *hp = <double *> _data(hess)
+    with nogil:
+        sea_hessian_from_grams(gp, width, n_classes, hp)
+    return hess

@@ -16,7 +16,10 @@ instead of 2.1 ms, and 0.35 ms instead of 0.78 ms for the class blocks,
 measured in isolation; the ``K`` of a support (0.4 ms) serves its warm
 start, its first step and its Hessians, in a buffer reused from support to
 support (a fresh 2 MB array per support cost three times as much in page
-faults).
+faults). Where the compiled kernels are built, ``K``, the Hessian's
+class-pair weights and the gather of its entries are one C pass each
+(``_logistic_newton.row_products`` and its neighbours): ``K`` in 0.19 ms
+instead of 0.54 ms, the same numbers.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -24,6 +27,8 @@ faults).
 from functools import lru_cache
 
 import numpy as np
+
+from . import _accelerator
 
 
 @lru_cache(maxsize=16)
@@ -83,6 +88,10 @@ class RowProducts:
             buffer = np.empty(size, dtype=np.float32)
         self.buffer = buffer
         self._K = buffer[:size].reshape(-1, n_samples)
+        self._kernels = _accelerator.compiled_row_products()
+        if self._kernels is not None:
+            self._kernels.row_products(columns, self._K)
+            return
         start = 0
         for a, column in enumerate(columns):
             stop = start + self.width - a
@@ -107,7 +116,15 @@ class RowProducts:
         in double, without the L2 term: the Gram matrix of the class pair
         ``(c, d)`` weights the samples by ``[c = d] p_c - p_c p_d``.
         """
-        n_classes = P.shape[1]
+        n_samples, n_classes = P.shape
+        if self._kernels is not None:
+            weights = np.empty(
+                (n_samples, n_classes * (n_classes + 1) // 2), dtype=np.float32
+            )
+            self._kernels.class_pair_weights(np.ascontiguousarray(P), weights)
+            return self._kernels.hessian_from_grams(
+                self._K @ weights, self.width, n_classes
+            )
         first, second, _ = _pairs(n_classes)
         probabilities = np.ascontiguousarray(P.T, dtype=np.float32)
         weights = np.multiply(probabilities[first], probabilities[second])
