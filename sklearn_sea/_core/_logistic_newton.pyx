@@ -107,15 +107,28 @@ cdef void *_data(array, bint writable=True) except NULL:
 cdef double _EMPTY = 0.0
 
 
-def _float64_array(values, str name, int ndim, str function):
-    """``values`` itself if a C-contiguous float64 array of ``ndim`` dimensions."""
-    if not (isinstance(values, np.ndarray) and values.dtype == np.float64
+def _typed_array(values, dtype, str name, int ndim, str function):
+    """``values`` itself if a C-contiguous array of ``dtype`` and ``ndim`` dimensions."""
+    if not (isinstance(values, np.ndarray) and values.dtype == dtype
             and values.ndim == ndim and values.flags.c_contiguous):
         raise ValueError(
-            f"{function}: {name} must be a C-contiguous float64 array of "
-            f"{ndim} dimension(s); got {type(values).__name__} "
+            f"{function}: {name} must be a C-contiguous {np.dtype(dtype).name} "
+            f"array of {ndim} dimension(s); got {type(values).__name__} "
             f"{getattr(values, 'dtype', '')} of shape {getattr(values, 'shape', '')}.")
     return values
+
+
+def _float64_array(values, str name, int ndim, str function):
+    """``values`` itself if a C-contiguous float64 array of ``ndim`` dimensions."""
+    return _typed_array(values, np.float64, name, ndim, function)
+
+
+cdef _check_array(values, dtype, tuple shape, str name, str function):
+    """Raise unless ``values`` is a C-contiguous array of ``dtype`` and ``shape``."""
+    _typed_array(values, dtype, name, len(shape), function)
+    if values.shape != shape:
+        raise ValueError(f"{function}: {name} must have shape {shape}; got "
+                         f"{values.shape}.")
 
 
 cdef _check_vector(const double[::1] values, Py_ssize_t size, str name,
@@ -805,11 +818,8 @@ cdef class SoftmaxLoss:
 
     cdef double *_scores(self, array, str name, bint writable,
                          str function) except NULL:
-        _float64_array(array, name, 2, function)
-        if array.shape[0] != self.n_samples or array.shape[1] != self.n_classes:
-            raise ValueError(
-                f"{function}: {name} must have shape ({self.n_samples}, "
-                f"{self.n_classes}); got {array.shape}.")
+        _check_array(array, np.float64, (self.n_samples, self.n_classes), name,
+                     function)
         return <double *> _data(array, writable)
 
     cdef double *_totals(self, array, str function) except NULL:
@@ -989,10 +999,7 @@ cdef class MultinomialChord:
                            function)
         diag = _float64_array(diag, "diag", 1, function)
         _check_vector(diag, width, "diag", True, function)
-        theta = _float64_array(theta, "theta", 2, function)
-        if theta.shape[0] != width or theta.shape[1] != K:
-            raise ValueError(f"{function}: theta must have shape ({width}, {K}); "
-                             f"got {theta.shape}.")
+        _check_array(theta, np.float64, (width, K), "theta", function)
         _check_finite_rows(<const double *> _data(theta, False), width * K,
                            "theta", function)
         self.loss, self.B, self.diag = loss, B, diag
@@ -1226,19 +1233,6 @@ cdef class MultinomialChord:
         return np.array(<double[:self.n, :self.n_classes]> self.r)
 
 
-cdef _check_array(values, dtype, int ndim, tuple shape, str name, str function):
-    """Raise unless ``values`` is a C-contiguous array of ``dtype`` and ``shape``."""
-    if not (isinstance(values, np.ndarray) and values.dtype == dtype
-            and values.ndim == ndim and values.flags.c_contiguous):
-        raise ValueError(
-            f"{function}: {name} must be a C-contiguous {np.dtype(dtype).name} "
-            f"array of {ndim} dimension(s); got {type(values).__name__} "
-            f"{getattr(values, 'dtype', '')} of shape {getattr(values, 'shape', '')}.")
-    if values.shape != shape:
-        raise ValueError(f"{function}: {name} must have shape {shape}; got "
-                         f"{values.shape}.")
-
-
 def row_products(x, K):
     """Fill ``K`` with the outer products of the rows of ``x.T``, upper triangles.
 
@@ -1252,11 +1246,9 @@ def row_products(x, K):
     K : ndarray of shape (width (width + 1) / 2, n_samples), float32
     """
     cdef str function = "row_products"
-    if not (isinstance(x, np.ndarray) and x.ndim == 2):
-        raise ValueError(f"{function}: x must be a 2-D float32 array.")
+    _typed_array(x, np.float32, "x", 2, function)
     cdef Py_ssize_t width = x.shape[0], n = x.shape[1]
-    _check_array(x, np.float32, 2, (width, n), "x", function)
-    _check_array(K, np.float32, 2, (width * (width + 1) // 2, n), "K", function)
+    _check_array(K, np.float32, (width * (width + 1) // 2, n), "K", function)
     if not K.flags.writeable:
         raise ValueError(f"{function}: K must be writeable.")
     if width == 0 or n == 0:
@@ -1279,11 +1271,9 @@ def class_pair_weights(P, W):
     W : ndarray of shape (n_samples, n_classes (n_classes + 1) / 2), float32
     """
     cdef str function = "class_pair_weights"
-    if not (isinstance(P, np.ndarray) and P.ndim == 2):
-        raise ValueError(f"{function}: P must be a 2-D float64 array.")
+    _float64_array(P, "P", 2, function)
     cdef Py_ssize_t n = P.shape[0], K = P.shape[1]
-    _check_array(P, np.float64, 2, (n, K), "P", function)
-    _check_array(W, np.float32, 2, (n, K * (K + 1) // 2), "W", function)
+    _check_array(W, np.float32, (n, K * (K + 1) // 2), "W", function)
     if not W.flags.writeable:
         raise ValueError(f"{function}: W must be writeable.")
     if n == 0 or K == 0:
@@ -1316,7 +1306,7 @@ def hessian_from_grams(grams, Py_ssize_t width, Py_ssize_t n_classes):
         raise ValueError(f"{function}: width and n_classes must be >= 1; got "
                          f"{width} and {n_classes}.")
     _check_width(width * n_classes, "the Hessian", function)
-    _check_array(grams, np.float32, 2,
+    _check_array(grams, np.float32,
                  (width * (width + 1) // 2, n_classes * (n_classes + 1) // 2),
                  "grams", function)
     hess = np.empty((width * n_classes, width * n_classes))
