@@ -454,6 +454,80 @@ def test_search_shares_the_cache_rules_of_the_python_loop(monkeypatch, cache_byt
     np.testing.assert_allclose(c_coef, coef, atol=1e-7)
 
 
+def explored(monkeypatch, compiled, X, y, exploration, k, max_iter, weight=None):
+    """The compiled search or the Python loop from ``exploration``, on one problem."""
+    from sklearn_sea._classifier import _explore_rows
+    from sklearn_sea._classifier_base import logistic_task
+    from sklearn_sea._core import top_k
+
+    monkeypatch.setattr(_accelerator, "USE_COMPILED", compiled)
+    weight = np.ones(y.shape[0]) if weight is None else weight
+    problem = logistic_task(X, y, 2, weight, True, 0.1).problem()
+    x = np.array(exploration, dtype=np.float64)
+    support = top_k(np.abs(x), k)
+    curve = np.empty(max_iter)
+    if compiled:
+        best_iter, best_support, _ = problem.binary_solver().search(
+            problem, x, support, max_iter, 1.0, problem.gtol, curve
+        )
+    else:
+        column = x[:, None]
+        _, best_iter, best_support, _, _ = _explore_rows(
+            problem, support, k, max_iter, 1.0, column, curve
+        )
+    return problem, x, curve, best_iter, best_support
+
+
+@compiled_only
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("weighted", [False, True])
+def test_lazy_exploration_takes_the_steps_of_the_full_gradient(
+    monkeypatch, seed, weighted
+):
+    # The compiled search computes a few entries of the exploration per
+    # iteration; every support it visits, and the exploration it ends with,
+    # are those of the Python loop's full gradient steps. A start from a
+    # random exploration with many equal entries makes the early supports
+    # change often.
+    rng = np.random.default_rng(seed)
+    X, y = teacher(seed, n_samples=120, n_features=80)
+    weight = rng.uniform(0.2, 3.0, size=y.shape[0]) if weighted else None
+    start = rng.integers(-2, 3, size=80) * 0.05
+    runs = [
+        explored(monkeypatch, compiled, X, y, start, 6, 200, weight)
+        for compiled in (True, False)
+    ]
+    (c_problem, c_x, c_curve, c_iter, c_support), (problem, x, curve, it, sup) = runs
+    np.testing.assert_allclose(c_curve, curve, rtol=1e-9)
+    assert c_iter == it
+    np.testing.assert_array_equal(c_support, sup)
+    assert c_problem.n_solved == problem.n_solved
+    np.testing.assert_allclose(c_x, x, rtol=1e-9, atol=1e-12 * np.abs(x).max())
+
+
+@compiled_only
+def test_gradient_of_a_support_the_search_solved(monkeypatch):
+    # The search's cache entries hold no gradient; asked for one later (the
+    # path of SEAClassifierCV does), the problem derives it from the model.
+    X, y = teacher(2)
+    start = np.random.default_rng(2).standard_normal(60)
+    problem, _, _, _, support = explored(monkeypatch, True, X, y, start, 5, 40)
+    assert problem.lookup(support.tobytes())[3] is None
+    coef, value, gradient = problem.refit_gradient(support)
+    from sklearn_sea._classifier_base import logistic_task
+
+    monkeypatch.setattr(_accelerator, "USE_COMPILED", False)
+    reference = logistic_task(X, y, 2, np.ones(y.shape[0]), True, 0.1).problem()
+    r_coef, r_value, r_gradient = reference.refit_gradient(support)
+    np.testing.assert_allclose(value, r_value, rtol=1e-10)
+    np.testing.assert_allclose(coef, r_coef, atol=1e-6 * np.abs(r_coef).max())
+    np.testing.assert_allclose(
+        gradient, r_gradient, atol=1e-6 * np.abs(r_gradient).max()
+    )
+    # The gradient is kept: asked again, the same array.
+    assert problem.refit_gradient(support)[2] is gradient
+
+
 @compiled_only
 @pytest.mark.parametrize(
     "change, match",
@@ -467,6 +541,7 @@ def test_search_shares_the_cache_rules_of_the_python_loop(monkeypatch, cache_byt
         ({"max_iter": 11}, "max_iter"),
         ({"step_size": np.inf}, "step_size"),
         ({"gtol": np.nan}, "gtol"),
+        ({"exploration": np.array([0.0, 0, 0, np.nan, 0, 0])}, "holds NaN"),
     ],
 )
 def test_search_rejects_bad_input(monkeypatch, change, match):

@@ -328,6 +328,94 @@ static void sea_rows_weighted_gram(const double *bt, ptrdiff_t width, ptrdiff_t 
     }
 }
 
+/* out[q] = <at row rows[q], v> for q < count, rows of n entries read in
+ * place from at, four at a time through the tile kernel: each dot is summed
+ * as sea_dot sums it, whichever rows share its pass. */
+LK_SIMD_CLONES
+static void sea_dots_at(const double *at, ptrdiff_t n, const ptrdiff_t *rows,
+                        ptrdiff_t count, const double *v, double *out)
+{
+    for (ptrdiff_t q = 0; q < count; q += 4) {
+        const int ncols = count - q < 4 ? (int)(count - q) : 4;
+        const double *const r[4] = {at + rows[q] * n,
+                                    at + rows[q + (ncols > 1)] * n,
+                                    at + rows[q + 2 * (ncols > 2)] * n,
+                                    at + rows[q + 3 * (ncols > 3)] * n};
+        double dots[4], unused[4];
+        sea_dot_tile(v, v, r, ncols, n, dots, unused);
+        for (int c = 0; c < ncols; ++c) out[q + c] = dots[c];
+    }
+}
+
+/* z = c + sum_q theta_q (row positions[q] of at): a support's predictor,
+ * its columns read in place from the transposed design. */
+LK_SIMD_CLONES
+static void sea_support_combine(const double *at, ptrdiff_t n,
+                                const ptrdiff_t *positions, ptrdiff_t k,
+                                const double *theta, double c, double *z)
+{
+    for (ptrdiff_t i = 0; i < n; ++i) z[i] = c;
+    for (ptrdiff_t q = 0; q < k; ++q) {
+        const double *row = at + positions[q] * n;
+        const double t = theta[q];
+        for (ptrdiff_t i = 0; i < n; ++i) z[i] += t * row[i];
+    }
+}
+
+/* SEA's binary exploration without the full gradient at every iteration.
+ *
+ * The exploration after t steps is x(t) = x0 - step A^T R(t), R(t) the sum of
+ * the residuals r(s) of the supports of iterations s < t (each step adds
+ * -step A^T r(s)). Only the top k of |x(t)| matter, and a feature j moves by
+ * at most |step| ||A_j|| ||R(t) - R(t')|| <= |step| ||A_j|| (S(t) - S(t')),
+ * S the running sum of ||r(s)||, since it was last computed at t'. So x_j is
+ * computed (x0_j - step <A_j, R>, sea_dot's sum) only where that bound,
+ * widened by the rounding of both values (margin, relative), does not keep
+ * it below tau, the smallest |x| of the previous support computed now: the
+ * k entries of that support are at least tau, so a feature below it is not
+ * among the top k, whose entries x then holds exactly as a full product would
+ * give them (the others hold values of earlier iterations). A NaN in tau
+ * computes every entry.
+ *
+ * at: (n_features, n) rows; colnorm[j] >= ||A_j||; fresh[j] is S where x_j
+ * was computed; stamp[j] the iteration (a support's entries computed first
+ * are not computed again); list and dots scratch of n_features entries. */
+LK_SIMD_CLONES
+static void sea_explore_refresh(const double *at, ptrdiff_t n, ptrdiff_t n_features,
+                                const double *x0, double step, const double *R,
+                                double S, double margin, const double *colnorm,
+                                const ptrdiff_t *support, ptrdiff_t k,
+                                ptrdiff_t t, double *x, double *fresh,
+                                ptrdiff_t *stamp, ptrdiff_t *list, double *dots)
+{
+    const double reach = fabs(step);
+    double tau = INFINITY;
+    sea_dots_at(at, n, support, k, R, dots);
+    for (ptrdiff_t q = 0; q < k; ++q) {
+        const ptrdiff_t j = support[q];
+        x[j] = x0[j] - step * dots[q];
+        fresh[j] = S;
+        stamp[j] = t;
+        const double a = fabs(x[j]);
+        tau = (a < tau || a != a) ? a : tau; /* a NaN stays */
+    }
+    ptrdiff_t count = 0;
+    for (ptrdiff_t j = 0; j < n_features; ++j) {
+        if (stamp[j] == t) continue;
+        const double moved = reach * colnorm[j];
+        const double bound = fabs(x[j]) + moved * (S - fresh[j])
+                             + margin * (fabs(x0[j]) + moved * S);
+        if (!(bound < tau)) list[count++] = j;
+    }
+    sea_dots_at(at, n, list, count, R, dots);
+    for (ptrdiff_t q = 0; q < count; ++q) {
+        const ptrdiff_t j = list[q];
+        x[j] = x0[j] - step * dots[q];
+        fresh[j] = S;
+        stamp[j] = t;
+    }
+}
+
 /* The k largest |x_i| (1 <= k < n), ties to the lowest index, as
  * sklearn_sea._core.top_k chooses them; out sorted increasingly, best
  * (k entries) is scratch. A scan keeping the k best so far, in decreasing

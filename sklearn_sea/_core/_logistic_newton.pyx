@@ -22,7 +22,8 @@ and the gradient ``A^T r`` SEA steps along (BLAS ``dgemv``). Its
 :meth:`~BinarySupportSolver.search` runs the iterations of SEA's binary
 classifier around those solves, the cache of solved supports shared with the
 Python problem: without a Python call per iteration, which had become a
-third of a fit's time.
+third of a fit's time, and without the full gradient, of which it computes
+only the entries that can change the support.
 
 :class:`SoftmaxLoss` serves the multinomial model: the loss, the softmax and
 the residual over the ``n_samples x n_classes`` scores, one loop each.
@@ -44,7 +45,7 @@ from cpython.buffer cimport (
     PyBuffer_Release,
     PyObject_GetBuffer,
 )
-from libc.math cimport NAN, fabs, isfinite, isnan
+from libc.math cimport NAN, fabs, isfinite, isnan, sqrt
 from libc.string cimport memcpy
 from scipy.linalg.cython_blas cimport dgemm, dgemv, dtrsv
 from scipy.linalg.cython_lapack cimport dpotrf, dpotrs
@@ -70,6 +71,15 @@ cdef extern from "_logistic_kernels.h" nogil:
                                 const double *h, double *scratch, double *hess)
     int sea_top_k_abs(const double *x, Py_ssize_t n, Py_ssize_t k,
                       Py_ssize_t *out, double *best)
+    void sea_support_combine(const double *at, Py_ssize_t n,
+                             const Py_ssize_t *positions, Py_ssize_t k,
+                             const double *theta, double c, double *z)
+    void sea_explore_refresh(const double *at, Py_ssize_t n, Py_ssize_t n_features,
+                             const double *x0, double step, const double *R,
+                             double S, double margin, const double *colnorm,
+                             const Py_ssize_t *support, Py_ssize_t k,
+                             Py_ssize_t t, double *x, double *fresh,
+                             Py_ssize_t *stamp, Py_ssize_t *list, double *dots)
     double sea_softmax_losses(const double *Z, Py_ssize_t n, Py_ssize_t K,
                               const Py_ssize_t *labels, const double *w,
                               double *E, double *total)
@@ -85,6 +95,7 @@ cdef extern from "_logistic_kernels.h" nogil:
 
 cdef double _PIVOT_RTOL_EPS = PIVOT_RTOL * np.finfo(np.float64).eps
 cdef double _NEWTON_ROUNDOFF = NEWTON_ROUNDOFF_RTOL * np.finfo(np.float64).eps
+cdef double _EPS = np.finfo(np.float64).eps
 
 
 cdef void *_data(array, bint writable=True) except NULL:
@@ -587,17 +598,22 @@ cdef class BinarySupportSolver:
             raise ValueError(
                 f"{function}: gtol must be a finite number >= 0; got {gtol}.")
         out, value = self._solve(&positions[0], k,
-                                 NULL if start_view is None else &start_view[0], gtol)
+                                 NULL if start_view is None else &start_view[0], gtol,
+                                 True)
         return out[:width], value, out[width:]
 
     cdef tuple _solve(self, const Py_ssize_t *positions, Py_ssize_t k,
-                      const double *start, double gtol):
-        """:meth:`solve` on checked arguments: ``(theta then gradient, value)``."""
+                      const double *start, double gtol, bint with_gradient):
+        """:meth:`solve` on checked arguments: ``(theta then gradient, value)``.
+
+        Without ``with_gradient``, ``theta`` alone: the search steps without
+        the full gradient.
+        """
         cdef str function = "BinarySupportSolver.solve"
         cdef Py_ssize_t width = k + self.fit_intercept
         cdef Py_ssize_t m = self.n_samples, n_features = self.n_features, j
         self._reserve(width)
-        out = np.empty(width + n_features)
+        out = np.empty(width + n_features if with_gradient else width)
         cdef double *theta = <double *> _data(out)
         cdef double *gradient = theta + width
         cdef const double *at = &self.at_view[0, 0]
@@ -636,6 +652,8 @@ cdef class BinarySupportSolver:
             self.last_h[j] = work.h[j]
             self.last_rhs[j] = work.h[j] * self.z[j] - self.r[j]
         self.has_last = True
+        if not with_gradient:
+            return out, value
         # gradient = A^T r: At is C-contiguous (n_features, n_samples), to
         # BLAS the column-major (n_samples, n_features) matrix A.
         cdef int rows = <int>m, columns = <int>n_features, one = 1
@@ -656,12 +674,22 @@ cdef class BinarySupportSolver:
         stored there (:meth:`SupportLogistic.store`) as the Python path
         does, and the exploration moves by ``-step_size`` times the gradient.
 
+        The gradient is not formed: the exploration after ``t`` steps is
+        ``x0 - step_size A^T R``, ``R`` the sum of the residuals of the
+        supports visited, and only the entries that can reach the top k are
+        computed (``sea_explore_refresh`` in ``_logistic_kernels.h``). The
+        supports are those of the full product's, up to its rounding; the
+        product over the whole design, a third of a fit's time, falls to a
+        few of its rows per iteration. The cache entries it stores hold no
+        gradient (``None``); the residual of a support follows from its
+        coefficients.
+
         Parameters
         ----------
         problem : SupportLogistic
             Whose cache and count of supports the search shares.
         exploration : ndarray of shape (n_features,), float64, C-contiguous
-            Updated in place.
+            Updated in place, to the exploration after ``max_iter`` steps.
         support : ndarray of shape (k,), intp
             The first support, ``1 <= k < n_features``.
         max_iter : int
@@ -677,8 +705,8 @@ cdef class BinarySupportSolver:
         best_iter : int
         best_support : ndarray of shape (k,)
         best_entry : tuple
-            The cache entry ``(coef, intercept, value, gradient)`` of the
-            best support.
+            The cache entry ``(coef, intercept, value, gradient or None)`` of
+            the best support.
         """
         cdef str function = "BinarySupportSolver.search"
         cdef double[::1] x = _float64_array(exploration, "exploration", 1, function)
@@ -687,6 +715,7 @@ cdef class BinarySupportSolver:
                 and support.ndim == 1):
             raise ValueError(f"{function}: support must be a 1-D intp array.")
         cdef Py_ssize_t n = self.n_features, k = support.shape[0], t, j
+        cdef Py_ssize_t m = self.n_samples
         if x.shape[0] != n:
             raise ValueError(f"{function}: exploration must have {n} entries.")
         if not 1 <= k < n:
@@ -703,10 +732,20 @@ cdef class BinarySupportSolver:
             if not 0 <= current[j] < n:
                 raise ValueError(f"{function}: support holds {current[j]}, "
                                  f"outside [0, {n}).")
+        self._reserve(k + self.fit_intercept)
         candidate_arr = np.empty(k, dtype=np.intp)
         cdef Py_ssize_t[::1] candidate = candidate_arr
-        cdef double[::1] best_values = np.empty(k)
-        cdef const double *gradient = NULL
+        cdef const double *at = &self.at_view[0, 0]
+        # The lazy exploration's state: x0, the column norms, the sum of the
+        # residuals and of their norms, where each entry of x was computed.
+        cdef double[::1] x0 = np.array(x)
+        cdef double[::1] colnorm = np.sqrt(np.einsum("ij,ij->i", self.At, self.At))
+        cdef double[::1] residual_sum = np.zeros(m)
+        cdef double[::1] residual = np.zeros(m)
+        cdef double[::1] fresh = np.zeros(n), dots = np.empty(n)
+        cdef Py_ssize_t[::1] stamp = np.zeros(n, dtype=np.intp)
+        cdef Py_ssize_t[::1] rows = np.empty(n, dtype=np.intp)
+        cdef double norm_sum = 0.0, residual_norm = 0.0, margin
         cdef const Py_ssize_t *positions = &current[0]
         cdef double value = 0.0, best_value = 0.0
         cdef bint changed, have_best = False
@@ -721,7 +760,15 @@ cdef class BinarySupportSolver:
             for t in range(max_iter):
                 changed = t == 0
                 if t > 0:
-                    if sea_top_k_abs(&x[0], n, k, &candidate[0], &best_values[0]) != 0:
+                    # Both values of an entry are rounded (the dot over m
+                    # samples, the sums over t iterations): the bound is
+                    # widened by a few times that much.
+                    margin = 4.0 * (m + t + 16) * _EPS
+                    sea_explore_refresh(
+                        at, m, n, &x0[0], step_size, &residual_sum[0], norm_sum,
+                        margin, &colnorm[0], positions, k, t, &x[0], &fresh[0],
+                        &stamp[0], &rows[0], &dots[0])
+                    if sea_top_k_abs(&x[0], n, k, &candidate[0], &dots[0]) != 0:
                         raise ValueError(f"{function}: the exploration holds NaN.")
                     for j in range(k):
                         if candidate[j] != positions[j]:
@@ -736,19 +783,16 @@ cdef class BinarySupportSolver:
                     key = current_arr.tobytes()
                     entry = problem.lookup(key)
                     if entry is None:
-                        out, value = self._solve(positions, k, NULL, gtol)
+                        out, value = self._solve(positions, k, NULL, gtol, False)
                         entry = (
                             out[:k, None],
                             out[k:k + 1] if self.fit_intercept else np.zeros(1),
                             value,
-                            out[k + self.fit_intercept:, None],
+                            None,
                         )
                         problem.store(key, entry)
                     value = entry[2]
-                    if entry[3].size != n:  # read below without bounds checks
-                        raise ValueError(f"{function}: a cached gradient has "
-                                         f"{entry[3].size} entries, not {n}.")
-                    gradient = <const double *> _data(entry[3], False)
+                    residual_norm = self._residual(positions, k, entry, &residual[0])
                     # A revisited support solved again after its eviction
                     # from the cache may differ at round-off: the first
                     # visit stays the best.
@@ -756,12 +800,47 @@ cdef class BinarySupportSolver:
                         have_best, best_value, best_iter = True, value, t
                         best_support, best_entry = current_arr, entry
                 curve[t] = value
-                for j in range(n):
-                    x[j] -= step_size * gradient[j]
+                for j in range(m):
+                    residual_sum[j] += residual[j]
+                norm_sum += residual_norm
         finally:
             if collecting:
                 gc.enable()
+        # The exploration after the last step, every entry: all of them as
+        # the "support" of the refresh.
+        for j in range(n):
+            rows[j] = j
+        sea_explore_refresh(at, m, n, &x0[0], step_size, &residual_sum[0], norm_sum,
+                            0.0, &colnorm[0], &rows[0], n, max_iter, &x[0],
+                            &fresh[0], &stamp[0], &rows[0], &dots[0])
         return best_iter, best_support, best_entry
+
+    cdef double _residual(self, const Py_ssize_t *positions, Py_ssize_t k, entry,
+                          double *r) except -1.0:
+        """The weighted residual ``w (p - y)`` of a cache entry's model into ``r``.
+
+        Returns its Euclidean norm.
+        """
+        coef, intercept = entry[0], entry[1]
+        if not (coef.size == k and intercept.size >= 1):
+            raise ValueError(f"BinarySupportSolver.search: a cached model has "
+                             f"{coef.size} coefficients, not {k}.")
+        cdef const double *theta = <const double *> _data(coef, False)
+        cdef double c = (<const double *> _data(intercept, False))[0]
+        cdef _Workspace work = self.work
+        cdef Py_ssize_t m = self.n_samples, i
+        sea_support_combine(&self.at_view[0, 0], m, positions, k, theta,
+                            c if self.fit_intercept else 0.0, self.z)
+        sea_logistic_losses(self.z, &self.sign_view[0],
+                            NULL if self.weight is None else &self.w_view[0], m,
+                            work.e, work.loss)
+        sea_logistic_derivatives(self.z, work.e, &self.y_view[0],
+                                 NULL if self.weight is None else &self.w_view[0],
+                                 m, r, work.h)
+        cdef double total = 0.0
+        for i in range(m):
+            total += r[i] * r[i]
+        return sqrt(total)
 
 
 cdef class SoftmaxLoss:

@@ -765,6 +765,15 @@ class SupportLogistic:
         """``[coef, intercept, value, gradient]`` on ``support``, solved if new."""
         key = support.tobytes()
         entry = self.lookup(key)
+        if entry is not None and entry[3] is None:
+            # Stored by the compiled search, which keeps no gradient (see
+            # BinarySupportSolver.search): the model's residual gives it.
+            coef, intercept = entry[0], entry[1]
+            z = self.design.columns(support) @ coef[:, 0] + intercept[0]
+            _, r = self._binary_residual(z)
+            gradient = np.array(self.design.rmatvec(r), dtype=np.float64)
+            entry = (*entry[:3], gradient.reshape(self.n_features, 1))
+            self._cache[key] = entry
         if entry is not None:
             return entry
         coef, intercept, value, R, gradient = self._solve_new(support)
