@@ -380,6 +380,23 @@ static void sea_support_combine(const double *at, ptrdiff_t n,
  * at: (n_features, n) rows; colnorm[j] >= ||A_j||; fresh[j] is S where x_j
  * was computed; stamp[j] the iteration (a support's entries computed first
  * are not computed again); list and dots scratch of n_features entries. */
+/* x_j = x0_j - step <A_j, R> for the count rows j of the list, marked as
+ * computed at S and at iteration t. */
+LK_INLINE void sea_explore_compute(const double *at, ptrdiff_t n, const double *x0,
+                                   double step, const double *R, double S,
+                                   const ptrdiff_t *rows, ptrdiff_t count, ptrdiff_t t,
+                                   double *x, double *fresh, ptrdiff_t *stamp,
+                                   double *dots)
+{
+    sea_dots_at(at, n, rows, count, R, dots);
+    for (ptrdiff_t q = 0; q < count; ++q) {
+        const ptrdiff_t j = rows[q];
+        x[j] = x0[j] - step * dots[q];
+        fresh[j] = S;
+        stamp[j] = t;
+    }
+}
+
 LK_SIMD_CLONES
 static void sea_explore_refresh(const double *at, ptrdiff_t n, ptrdiff_t n_features,
                                 const double *x0, double step, const double *R,
@@ -390,13 +407,9 @@ static void sea_explore_refresh(const double *at, ptrdiff_t n, ptrdiff_t n_featu
 {
     const double reach = fabs(step);
     double tau = INFINITY;
-    sea_dots_at(at, n, support, k, R, dots);
+    sea_explore_compute(at, n, x0, step, R, S, support, k, t, x, fresh, stamp, dots);
     for (ptrdiff_t q = 0; q < k; ++q) {
-        const ptrdiff_t j = support[q];
-        x[j] = x0[j] - step * dots[q];
-        fresh[j] = S;
-        stamp[j] = t;
-        const double a = fabs(x[j]);
+        const double a = fabs(x[support[q]]);
         tau = (a < tau || a != a) ? a : tau; /* a NaN stays */
     }
     ptrdiff_t count = 0;
@@ -407,13 +420,7 @@ static void sea_explore_refresh(const double *at, ptrdiff_t n, ptrdiff_t n_featu
                              + margin * (fabs(x0[j]) + moved * S);
         if (!(bound < tau)) list[count++] = j;
     }
-    sea_dots_at(at, n, list, count, R, dots);
-    for (ptrdiff_t q = 0; q < count; ++q) {
-        const ptrdiff_t j = list[q];
-        x[j] = x0[j] - step * dots[q];
-        fresh[j] = S;
-        stamp[j] = t;
-    }
+    sea_explore_compute(at, n, x0, step, R, S, list, count, t, x, fresh, stamp, dots);
 }
 
 /* The k largest |x_i| (1 <= k < n), ties to the lowest index, as

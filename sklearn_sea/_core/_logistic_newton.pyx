@@ -678,9 +678,9 @@ cdef class BinarySupportSolver:
         ``x0 - step_size A^T R``, ``R`` the sum of the residuals of the
         supports visited, and only the entries that can reach the top k are
         computed (``sea_explore_refresh`` in ``_logistic_kernels.h``). The
-        supports are those of the full product's, up to its rounding; the
+        supports are those the full product gives, up to rounding; the
         product over the whole design, a third of a fit's time, falls to a
-        few of its rows per iteration. The cache entries it stores hold no
+        quarter of its rows per iteration on the benchmark's problems. The cache entries it stores hold no
         gradient (``None``); the residual of a support follows from its
         coefficients.
 
@@ -824,7 +824,8 @@ cdef class BinarySupportSolver:
         coef, intercept = entry[0], entry[1]
         if not (coef.size == k and intercept.size >= 1):
             raise ValueError(f"BinarySupportSolver.search: a cached model has "
-                             f"{coef.size} coefficients, not {k}.")
+                             f"{coef.size} coefficients and {intercept.size} "
+                             f"intercepts, not {k} and 1.")
         cdef const double *theta = <const double *> _data(coef, False)
         cdef double c = (<const double *> _data(intercept, False))[0]
         cdef _Workspace work = self.work
