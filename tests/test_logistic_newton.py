@@ -434,11 +434,14 @@ def test_search_top_k_matches_python_top_k_with_ties(seed):
 
 @compiled_only
 @pytest.mark.parametrize("cache_bytes", [0, 20_000, None])
-def test_search_shares_the_cache_rules_of_the_python_loop(monkeypatch, cache_bytes):
+@pytest.mark.parametrize("n_samples", [50, 150], ids=["residual-sums", "gradients"])
+def test_search_shares_the_cache_rules_of_the_python_loop(
+    monkeypatch, cache_bytes, n_samples
+):
     from sklearn_sea._classifier import _sea_rows
     from sklearn_sea._classifier_base import logistic_task
 
-    X, y = teacher(1, n_features=60)
+    X, y = teacher(1, n_samples=n_samples, n_features=60)
     results = []
     for compiled in (True, False):
         monkeypatch.setattr(_accelerator, "USE_COMPILED", compiled)
@@ -481,18 +484,24 @@ def explored(monkeypatch, compiled, X, y, exploration, k, max_iter, weight=None)
 @compiled_only
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("weighted", [False, True])
-def test_lazy_exploration_takes_the_steps_of_the_full_gradient(
-    monkeypatch, seed, weighted
+@pytest.mark.parametrize(
+    "n_samples, n_features",
+    [(60, 90), (120, 80)],
+    ids=["residual-sums", "gradient-steps"],
+)
+def test_search_takes_the_steps_of_the_python_loop(
+    monkeypatch, seed, weighted, n_samples, n_features
 ):
-    # The compiled search computes a few entries of the exploration per
-    # iteration; every support it visits, and the exploration it ends with,
-    # are those of the Python loop's full gradient steps. A start from a
-    # random exploration with many equal entries makes the early supports
-    # change often.
+    # With no more samples than features the compiled search computes a few
+    # entries of the exploration per iteration, otherwise it steps along
+    # cached gradients; either way every support it visits, and the
+    # exploration it ends with, are those of the Python loop's full gradient
+    # steps. A start from a random exploration with many equal entries makes
+    # the early supports change often.
     rng = np.random.default_rng(seed)
-    X, y = teacher(seed, n_samples=120, n_features=80)
+    X, y = teacher(seed, n_samples=n_samples, n_features=n_features)
     weight = rng.uniform(0.2, 3.0, size=y.shape[0]) if weighted else None
-    start = rng.integers(-2, 3, size=80) * 0.05
+    start = rng.integers(-2, 3, size=n_features) * 0.05
     runs = [
         explored(monkeypatch, compiled, X, y, start, 6, 200, weight)
         for compiled in (True, False)
@@ -507,15 +516,17 @@ def test_lazy_exploration_takes_the_steps_of_the_full_gradient(
 
 @compiled_only
 def test_gradient_of_a_support_the_search_solved(monkeypatch):
-    # The search's cache entries hold no gradient; asked for one later (the
-    # path of SEAClassifierCV does), the problem derives it from the model.
-    X, y = teacher(2)
-    start = np.random.default_rng(2).standard_normal(60)
-    problem, _, _, _, support = explored(monkeypatch, True, X, y, start, 5, 40)
-    assert problem.lookup(support.tobytes())[3] is None
-    coef, value, gradient = problem.refit_gradient(support)
+    # The lazy search's cache entries hold the residual, not the gradient;
+    # asked for one later (the path of SEAClassifierCV does), the problem
+    # derives it from the model.
     from sklearn_sea._classifier_base import logistic_task
 
+    X, y = teacher(2, n_samples=50, n_features=60)
+    start = np.random.default_rng(2).standard_normal(60)
+    problem, _, _, _, support = explored(monkeypatch, True, X, y, start, 5, 40)
+    entry = problem.lookup(support.tobytes())
+    assert entry[3] is None and entry[4].shape == (50,)
+    coef, value, gradient = problem.refit_gradient(support)
     monkeypatch.setattr(_accelerator, "USE_COMPILED", False)
     reference = logistic_task(X, y, 2, np.ones(y.shape[0]), True, 0.1).problem()
     r_coef, r_value, r_gradient = reference.refit_gradient(support)
@@ -526,6 +537,32 @@ def test_gradient_of_a_support_the_search_solved(monkeypatch):
     )
     # The gradient is kept: asked again, the same array.
     assert problem.refit_gradient(support)[2] is gradient
+
+
+@compiled_only
+def test_lazy_search_reads_entries_stored_with_a_gradient(monkeypatch):
+    from sklearn_sea._classifier_base import logistic_task
+    from sklearn_sea._core import top_k
+
+    # Supports solved first through the problem's Python interface hold a
+    # gradient and no residual; the lazy search revisiting them takes the
+    # residual of their model, and visits what it visits on a fresh problem.
+    X, y = teacher(3, n_samples=50, n_features=60)
+    start = np.random.default_rng(3).standard_normal(60)
+    fresh = explored(monkeypatch, True, X, y, start, 5, 60)
+    problem = logistic_task(X, y, 2, np.ones(50), True, 0.1).problem()
+    problem.refit_gradient(fresh[4])
+    assert problem.lookup(fresh[4].tobytes())[3] is not None
+    x = np.array(start)
+    curve = np.empty(60)
+    best_iter, best_support, _ = problem.binary_solver().search(
+        problem, x, top_k(np.abs(x), 5), 60, 1.0, problem.gtol, curve
+    )
+    np.testing.assert_allclose(curve, fresh[2], rtol=1e-9)
+    assert best_iter == fresh[3]
+    np.testing.assert_array_equal(best_support, fresh[4])
+    # Solved from other warm starts, a model agrees to Newton's tolerance.
+    np.testing.assert_allclose(x, fresh[1], atol=1e-7 * np.abs(x).max())
 
 
 @compiled_only

@@ -366,61 +366,91 @@ static void sea_support_combine(const double *at, ptrdiff_t n,
  *
  * The exploration after t steps is x(t) = x0 - step A^T R(t), R(t) the sum of
  * the residuals r(s) of the supports of iterations s < t (each step adds
- * -step A^T r(s)). Only the top k of |x(t)| matter, and a feature j moves by
- * at most |step| ||A_j|| ||R(t) - R(t')|| <= |step| ||A_j|| (S(t) - S(t')),
- * S the running sum of ||r(s)||, since it was last computed at t'. So x_j is
- * computed (x0_j - step <A_j, R>, sea_dot's sum) only where that bound,
- * widened by the rounding of both values (margin, relative), does not keep
- * it below tau, the smallest |x| of the previous support computed now: the
- * k entries of that support are at least tau, so a feature below it is not
- * among the top k, whose entries x then holds exactly as a full product would
- * give them (the others hold values of earlier iterations). A NaN in tau
- * computes every entry.
+ * -step A^T r(s)). Only the top k of |x(t)| matter, and an entry moves by at
+ * most |step| ||A_j|| ||R(t) - R(t')|| <= |step| ||A_j|| (S(t) - S(t')), S the
+ * running sum of ||r(s)||, since it was last computed at t'. Each entry x_j
+ * is kept with fresh[j], the S at which it was computed, and so with an
+ * interval for its magnitude now, widened by the rounding of both values
+ * (margin, relative): x_j is computed (x0_j - step <A_j, R>, sea_dot's sum)
+ * only where the interval does not decide its place.
  *
- * at: (n_features, n) rows; colnorm[j] >= ||A_j||; fresh[j] is S where x_j
- * was computed; stamp[j] the iteration (a support's entries computed first
- * are not computed again); list and dots scratch of n_features entries. */
-/* x_j = x0_j - step <A_j, R> for the count rows j of the list, marked as
- * computed at S and at iteration t. */
-LK_INLINE void sea_explore_compute(const double *at, ptrdiff_t n, const double *x0,
-                                   double step, const double *R, double S,
-                                   const ptrdiff_t *rows, ptrdiff_t count, ptrdiff_t t,
-                                   double *x, double *fresh, ptrdiff_t *stamp,
-                                   double *dots)
+ * at: (n_features, n) rows; colnorm[j] >= ||A_j|| (up to its rounding, which
+ * margin covers); list and dots scratch of n_features entries. */
+
+/* x_j = x0_j - step <A_j, R> for the count rows j of rows, computed at S. */
+LK_SIMD_CLONES
+static void sea_explore_compute(const double *at, ptrdiff_t n, const double *x0,
+                                double step, const double *R, double S,
+                                const ptrdiff_t *rows, ptrdiff_t count, double *x,
+                                double *fresh, double *dots)
 {
     sea_dots_at(at, n, rows, count, R, dots);
     for (ptrdiff_t q = 0; q < count; ++q) {
         const ptrdiff_t j = rows[q];
         x[j] = x0[j] - step * dots[q];
         fresh[j] = S;
-        stamp[j] = t;
     }
 }
 
+/* The interval's end: |x_j| now is at most (sign 1) or at least (sign -1) this. */
+LK_INLINE double sea_explore_bound(const double *x0, const double *x,
+                                   const double *fresh, const double *colnorm,
+                                   double reach, double S, double margin,
+                                   ptrdiff_t j, double sign)
+{
+    const double moved = reach * colnorm[j];
+    return fabs(x[j]) + sign * (moved * (S - fresh[j])
+                                + margin * (fabs(x0[j]) + moved * S));
+}
+
+/* Brings x up to date where the top k of |x| may differ from support (the
+ * previous one, sorted increasingly). Returns 0 when the support provably
+ * stays (every other entry's magnitude is below every one of the support's:
+ * nothing is computed), 1 when x holds exactly, as a full product would, the
+ * entries that may be in the top k (the support's, and every other one whose
+ * interval reaches the smallest of them), for sea_top_k_abs. A NaN
+ * anywhere in play computes every entry. */
 LK_SIMD_CLONES
-static void sea_explore_refresh(const double *at, ptrdiff_t n, ptrdiff_t n_features,
-                                const double *x0, double step, const double *R,
-                                double S, double margin, const double *colnorm,
-                                const ptrdiff_t *support, ptrdiff_t k,
-                                ptrdiff_t t, double *x, double *fresh,
-                                ptrdiff_t *stamp, ptrdiff_t *list, double *dots)
+static int sea_explore_refresh(const double *at, ptrdiff_t n, ptrdiff_t n_features,
+                               const double *x0, double step, const double *R,
+                               double S, double margin, const double *colnorm,
+                               const ptrdiff_t *support, ptrdiff_t k, double *x,
+                               double *fresh, ptrdiff_t *list, double *dots)
 {
     const double reach = fabs(step);
-    double tau = INFINITY;
-    sea_explore_compute(at, n, x0, step, R, S, support, k, t, x, fresh, stamp, dots);
+    double floor = INFINITY;
     for (ptrdiff_t q = 0; q < k; ++q) {
-        const double a = fabs(x[support[q]]);
-        tau = (a < tau || a != a) ? a : tau; /* a NaN stays */
+        const double low = sea_explore_bound(x0, x, fresh, colnorm, reach, S, margin,
+                                             support[q], -1.0);
+        floor = (low < floor || low != low) ? low : floor; /* a NaN stays */
     }
     ptrdiff_t count = 0;
-    for (ptrdiff_t j = 0; j < n_features; ++j) {
-        if (stamp[j] == t) continue;
-        const double moved = reach * colnorm[j];
-        const double bound = fabs(x[j]) + moved * (S - fresh[j])
-                             + margin * (fabs(x0[j]) + moved * S);
-        if (!(bound < tau)) list[count++] = j;
+    for (ptrdiff_t j = 0, q = 0; j < n_features; ++j) {
+        if (q < k && support[q] == j) {
+            ++q;
+            continue;
+        }
+        if (!(sea_explore_bound(x0, x, fresh, colnorm, reach, S, margin, j, 1.0)
+              < floor))
+            list[count++] = j;
     }
-    sea_explore_compute(at, n, x0, step, R, S, list, count, t, x, fresh, stamp, dots);
+    if (count == 0) return 0;
+    /* Contenders: the support's exact values set the bar they must reach. */
+    sea_explore_compute(at, n, x0, step, R, S, support, k, x, fresh, dots);
+    double tau = INFINITY;
+    for (ptrdiff_t q = 0; q < k; ++q) {
+        const double a = fabs(x[support[q]]);
+        tau = (a < tau || a != a) ? a : tau;
+    }
+    ptrdiff_t kept = 0;
+    for (ptrdiff_t q = 0; q < count; ++q) {
+        const ptrdiff_t j = list[q];
+        if (!(sea_explore_bound(x0, x, fresh, colnorm, reach, S, margin, j, 1.0)
+              < tau))
+            list[kept++] = j;
+    }
+    sea_explore_compute(at, n, x0, step, R, S, list, kept, x, fresh, dots);
+    return 1;
 }
 
 /* The k largest |x_i| (1 <= k < n), ties to the lowest index, as

@@ -74,12 +74,15 @@ cdef extern from "_logistic_kernels.h" nogil:
     void sea_support_combine(const double *at, Py_ssize_t n,
                              const Py_ssize_t *positions, Py_ssize_t k,
                              const double *theta, double c, double *z)
-    void sea_explore_refresh(const double *at, Py_ssize_t n, Py_ssize_t n_features,
-                             const double *x0, double step, const double *R,
-                             double S, double margin, const double *colnorm,
-                             const Py_ssize_t *support, Py_ssize_t k,
-                             Py_ssize_t t, double *x, double *fresh,
-                             Py_ssize_t *stamp, Py_ssize_t *list, double *dots)
+    void sea_explore_compute(const double *at, Py_ssize_t n, const double *x0,
+                             double step, const double *R, double S,
+                             const Py_ssize_t *rows, Py_ssize_t count, double *x,
+                             double *fresh, double *dots)
+    int sea_explore_refresh(const double *at, Py_ssize_t n, Py_ssize_t n_features,
+                            const double *x0, double step, const double *R,
+                            double S, double margin, const double *colnorm,
+                            const Py_ssize_t *support, Py_ssize_t k, double *x,
+                            double *fresh, Py_ssize_t *list, double *dots)
     double sea_softmax_losses(const double *Z, Py_ssize_t n, Py_ssize_t K,
                               const Py_ssize_t *labels, const double *w,
                               double *E, double *total)
@@ -674,15 +677,19 @@ cdef class BinarySupportSolver:
         stored there (:meth:`SupportLogistic.store`) as the Python path
         does, and the exploration moves by ``-step_size`` times the gradient.
 
-        The gradient is not formed: the exploration after ``t`` steps is
-        ``x0 - step_size A^T R``, ``R`` the sum of the residuals of the
-        supports visited, and only the entries that can reach the top k are
+        With no more samples than features, the gradient is not formed: the
+        exploration after ``t`` steps is ``x0 - step_size A^T R``, ``R`` the
+        sum of the residuals of the supports visited, and only the entries
+        whose place in the top k a bound on their movement leaves open are
         computed (``sea_explore_refresh`` in ``_logistic_kernels.h``). The
         supports are those the full product gives, up to rounding; the
         product over the whole design, a third of a fit's time, falls to a
-        quarter of its rows per iteration on the benchmark's problems. The cache entries it stores hold no
-        gradient (``None``); the residual of a support follows from its
-        coefficients.
+        quarter of its rows per iteration on the benchmark's problems. The
+        cache entries then hold the support's residual instead of its
+        gradient, ``(coef, intercept, value, None, residual)``: no larger
+        with that shape. With more samples than features, the full gradient
+        of each new support is cheap next to its solve and is cached, so that
+        a revisit costs a step over the features, not over the samples.
 
         Parameters
         ----------
@@ -705,8 +712,8 @@ cdef class BinarySupportSolver:
         best_iter : int
         best_support : ndarray of shape (k,)
         best_entry : tuple
-            The cache entry ``(coef, intercept, value, gradient or None)`` of
-            the best support.
+            The cache entry of the best support; its coefficients, intercept
+            and objective come first.
         """
         cdef str function = "BinarySupportSolver.search"
         cdef double[::1] x = _float64_array(exploration, "exploration", 1, function)
@@ -733,19 +740,22 @@ cdef class BinarySupportSolver:
                 raise ValueError(f"{function}: support holds {current[j]}, "
                                  f"outside [0, {n}).")
         self._reserve(k + self.fit_intercept)
+        cdef bint lazy = m <= n
         candidate_arr = np.empty(k, dtype=np.intp)
         cdef Py_ssize_t[::1] candidate = candidate_arr
         cdef const double *at = &self.at_view[0, 0]
+        cdef double[::1] dots = np.empty(n)
+        cdef Py_ssize_t[::1] rows = np.empty(n, dtype=np.intp)
         # The lazy exploration's state: x0, the column norms, the sum of the
         # residuals and of their norms, where each entry of x was computed.
-        cdef double[::1] x0 = np.array(x)
-        cdef double[::1] colnorm = np.sqrt(np.einsum("ij,ij->i", self.At, self.At))
-        cdef double[::1] residual_sum = np.zeros(m)
-        cdef double[::1] residual = np.zeros(m)
-        cdef double[::1] fresh = np.zeros(n), dots = np.empty(n)
-        cdef Py_ssize_t[::1] stamp = np.zeros(n, dtype=np.intp)
-        cdef Py_ssize_t[::1] rows = np.empty(n, dtype=np.intp)
+        cdef double[::1] x0, colnorm, fresh, residual_sum
+        cdef const double *step = NULL
         cdef double norm_sum = 0.0, residual_norm = 0.0, margin
+        if lazy:
+            x0 = np.array(x)
+            colnorm = np.sqrt(np.einsum("ij,ij->i", self.At, self.At))
+            fresh = np.zeros(n)
+            residual_sum = np.zeros(m)
         cdef const Py_ssize_t *positions = &current[0]
         cdef double value = 0.0, best_value = 0.0
         cdef bint changed, have_best = False
@@ -760,20 +770,26 @@ cdef class BinarySupportSolver:
             for t in range(max_iter):
                 changed = t == 0
                 if t > 0:
-                    # Both values of an entry are rounded (the dot over m
-                    # samples, the sums over t iterations): the bound is
-                    # widened by a few times that much.
-                    margin = 4.0 * (m + t + 16) * _EPS
-                    sea_explore_refresh(
-                        at, m, n, &x0[0], step_size, &residual_sum[0], norm_sum,
-                        margin, &colnorm[0], positions, k, t, &x[0], &fresh[0],
-                        &stamp[0], &rows[0], &dots[0])
-                    if sea_top_k_abs(&x[0], n, k, &candidate[0], &dots[0]) != 0:
-                        raise ValueError(f"{function}: the exploration holds NaN.")
-                    for j in range(k):
-                        if candidate[j] != positions[j]:
-                            changed = True
-                            break
+                    if lazy:
+                        # Both values of an entry are rounded (the dot over m
+                        # samples, the sums over t iterations): the bounds
+                        # are widened by a few times that much.
+                        margin = 4.0 * (m + t + 16) * _EPS
+                        changed = sea_explore_refresh(
+                            at, m, n, &x0[0], step_size, &residual_sum[0],
+                            norm_sum, margin, &colnorm[0], positions, k, &x[0],
+                            &fresh[0], &rows[0], &dots[0]) != 0
+                    else:
+                        changed = True
+                    if changed:
+                        if sea_top_k_abs(&x[0], n, k, &candidate[0], &dots[0]) != 0:
+                            raise ValueError(
+                                f"{function}: the exploration holds NaN.")
+                        changed = False
+                        for j in range(k):
+                            if candidate[j] != positions[j]:
+                                changed = True
+                                break
                 if changed:
                     if t > 0:
                         current_arr = candidate_arr.copy()
@@ -783,16 +799,21 @@ cdef class BinarySupportSolver:
                     key = current_arr.tobytes()
                     entry = problem.lookup(key)
                     if entry is None:
-                        out, value = self._solve(positions, k, NULL, gtol, False)
-                        entry = (
+                        out, value = self._solve(positions, k, NULL, gtol, not lazy)
+                        theta = (
                             out[:k, None],
                             out[k:k + 1] if self.fit_intercept else np.zeros(1),
                             value,
-                            None,
                         )
+                        if lazy:
+                            entry = (*theta, None, self._last_residual())
+                        else:
+                            entry = (*theta, out[k + self.fit_intercept:, None])
                         problem.store(key, entry)
                     value = entry[2]
-                    residual_norm = self._residual(positions, k, entry, &residual[0])
+                    step = self._entry_step(positions, k, entry, lazy)
+                    if lazy:
+                        residual_norm = sqrt(_dot(step, step, m))
                     # A revisited support solved again after its eviction
                     # from the cache may differ at round-off: the first
                     # visit stays the best.
@@ -800,48 +821,74 @@ cdef class BinarySupportSolver:
                         have_best, best_value, best_iter = True, value, t
                         best_support, best_entry = current_arr, entry
                 curve[t] = value
-                for j in range(m):
-                    residual_sum[j] += residual[j]
-                norm_sum += residual_norm
+                if lazy:
+                    for j in range(m):
+                        residual_sum[j] += step[j]
+                    norm_sum += residual_norm
+                else:
+                    for j in range(n):
+                        x[j] -= step_size * step[j]
         finally:
             if collecting:
                 gc.enable()
-        # The exploration after the last step, every entry: all of them as
-        # the "support" of the refresh.
-        for j in range(n):
-            rows[j] = j
-        sea_explore_refresh(at, m, n, &x0[0], step_size, &residual_sum[0], norm_sum,
-                            0.0, &colnorm[0], &rows[0], n, max_iter, &x[0],
-                            &fresh[0], &stamp[0], &rows[0], &dots[0])
+        if lazy:
+            # The exploration after the last step, every entry.
+            for j in range(n):
+                rows[j] = j
+            sea_explore_compute(at, m, &x0[0], step_size, &residual_sum[0], norm_sum,
+                                &rows[0], n, &x[0], &fresh[0], &dots[0])
         return best_iter, best_support, best_entry
 
-    cdef double _residual(self, const Py_ssize_t *positions, Py_ssize_t k, entry,
-                          double *r) except -1.0:
-        """The weighted residual ``w (p - y)`` of a cache entry's model into ``r``.
+    cdef object _last_residual(self):
+        """A copy of the last solve's residual ``w (p - y)``, shape (n_samples,)."""
+        residual = np.empty(self.n_samples)
+        memcpy(_data(residual), self.r, self.n_samples * sizeof(double))
+        return residual
 
-        Returns its Euclidean norm.
+    cdef const double *_entry_step(self, const Py_ssize_t *positions, Py_ssize_t k,
+                                   entry, bint lazy) except NULL:
+        """What a cache entry adds to the exploration's sum.
+
+        The lazy search sums residuals: the entry's own, or, for an entry
+        stored with a gradient (by the Python path), the residual of its
+        model, computed into the solver's buffer. The other sums gradients.
         """
+        cdef str function = "BinarySupportSolver.search"
+        if not lazy:
+            gradient = entry[3]
+            if gradient is None or gradient.size != self.n_features:
+                raise ValueError(f"{function}: a cached entry holds no gradient of "
+                                 f"{self.n_features} entries.")
+            return <const double *> _data(gradient, False)
+        if len(entry) > 4:
+            if entry[4].size != self.n_samples:
+                raise ValueError(f"{function}: a cached residual has "
+                                 f"{entry[4].size} entries, not {self.n_samples}.")
+            return <const double *> _data(entry[4], False)
         coef, intercept = entry[0], entry[1]
         if not (coef.size == k and intercept.size >= 1):
-            raise ValueError(f"BinarySupportSolver.search: a cached model has "
-                             f"{coef.size} coefficients and {intercept.size} "
-                             f"intercepts, not {k} and 1.")
+            raise ValueError(f"{function}: a cached model has {coef.size} "
+                             f"coefficients and {intercept.size} intercepts, not "
+                             f"{k} and 1.")
         cdef const double *theta = <const double *> _data(coef, False)
         cdef double c = (<const double *> _data(intercept, False))[0]
         cdef _Workspace work = self.work
-        cdef Py_ssize_t m = self.n_samples, i
-        sea_support_combine(&self.at_view[0, 0], m, positions, k, theta,
+        cdef const double *w = NULL if self.weight is None else &self.w_view[0]
+        sea_support_combine(&self.at_view[0, 0], self.n_samples, positions, k, theta,
                             c if self.fit_intercept else 0.0, self.z)
-        sea_logistic_losses(self.z, &self.sign_view[0],
-                            NULL if self.weight is None else &self.w_view[0], m,
-                            work.e, work.loss)
-        sea_logistic_derivatives(self.z, work.e, &self.y_view[0],
-                                 NULL if self.weight is None else &self.w_view[0],
-                                 m, r, work.h)
-        cdef double total = 0.0
-        for i in range(m):
-            total += r[i] * r[i]
-        return sqrt(total)
+        sea_logistic_losses(self.z, &self.sign_view[0], w, self.n_samples, work.e,
+                            work.loss)
+        sea_logistic_derivatives(self.z, work.e, &self.y_view[0], w, self.n_samples,
+                                 self.r, work.h)
+        return self.r
+
+
+cdef inline double _dot(const double *a, const double *b, Py_ssize_t n):
+    cdef double total = 0.0
+    cdef Py_ssize_t i
+    for i in range(n):
+        total += a[i] * b[i]
+    return total
 
 
 cdef class SoftmaxLoss:
