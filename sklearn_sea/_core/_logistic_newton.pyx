@@ -22,8 +22,9 @@ and the gradient ``A^T r`` SEA steps along (BLAS ``dgemv``). Its
 :meth:`~BinarySupportSolver.search` runs the iterations of SEA's binary
 classifier around those solves, the cache of solved supports shared with the
 Python problem: without a Python call per iteration, which had become a
-third of a fit's time, and without the full gradient, of which it computes
-only the entries that can change the support.
+third of a fit's time, and, with no more samples than features, without the
+full gradient: it computes only the entries of the exploration that can
+change the support.
 
 :class:`SoftmaxLoss` serves the multinomial model: the loss, the softmax and
 the residual over the ``n_samples x n_classes`` scores, one loop each.

@@ -766,12 +766,9 @@ class SupportLogistic:
         key = support.tobytes()
         entry = self.lookup(key)
         if entry is not None and entry[3] is None:
-            # Stored by the compiled search, which keeps no gradient (see
-            # BinarySupportSolver.search): the model's residual gives it.
-            coef, intercept = entry[0], entry[1]
-            z = self.design.columns(support) @ coef[:, 0] + intercept[0]
-            _, r = self._binary_residual(z)
-            gradient = np.array(self.design.rmatvec(r), dtype=np.float64)
+            # Stored by the compiled search with the support's residual
+            # instead of its gradient (see BinarySupportSolver.search).
+            gradient = np.array(self.design.rmatvec(entry[4]), dtype=np.float64)
             entry = (*entry[:3], gradient.reshape(self.n_features, 1))
             self._cache[key] = entry
         if entry is not None:
