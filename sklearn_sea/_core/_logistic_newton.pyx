@@ -750,7 +750,7 @@ cdef class BinarySupportSolver:
         # The lazy exploration's state: x0, the column norms, the sum of the
         # residuals and of their norms, where each entry of x was computed.
         cdef double[::1] x0, colnorm, fresh, residual_sum
-        cdef const double *step = NULL
+        cdef const double *increment = NULL
         cdef double norm_sum = 0.0, residual_norm = 0.0, margin
         if lazy:
             x0 = np.array(x)
@@ -812,9 +812,9 @@ cdef class BinarySupportSolver:
                             entry = (*theta, out[k + self.fit_intercept:, None])
                         problem.store(key, entry)
                     value = entry[2]
-                    step = self._entry_step(positions, k, entry, lazy)
+                    increment = self._entry_increment(positions, k, entry, lazy)
                     if lazy:
-                        residual_norm = sqrt(_dot(step, step, m))
+                        residual_norm = sqrt(_dot(increment, increment, m))
                     # A revisited support solved again after its eviction
                     # from the cache may differ at round-off: the first
                     # visit stays the best.
@@ -824,11 +824,11 @@ cdef class BinarySupportSolver:
                 curve[t] = value
                 if lazy:
                     for j in range(m):
-                        residual_sum[j] += step[j]
+                        residual_sum[j] += increment[j]
                     norm_sum += residual_norm
                 else:
                     for j in range(n):
-                        x[j] -= step_size * step[j]
+                        x[j] -= step_size * increment[j]
         finally:
             if collecting:
                 gc.enable()
@@ -846,8 +846,9 @@ cdef class BinarySupportSolver:
         memcpy(_data(residual), self.r, self.n_samples * sizeof(double))
         return residual
 
-    cdef const double *_entry_step(self, const Py_ssize_t *positions, Py_ssize_t k,
-                                   entry, bint lazy) except NULL:
+    cdef const double *_entry_increment(self, const Py_ssize_t *positions,
+                                        Py_ssize_t k, entry,
+                                        bint lazy) except NULL:
         """What a cache entry adds to the exploration's sum.
 
         The lazy search sums residuals: the entry's own, or, for an entry
