@@ -58,6 +58,7 @@ import numpy as np
 from ._tolerances import NEWTON_ROUNDOFF_RTOL, PIVOT_RTOL
 
 cdef extern from "_logistic_kernels.h" nogil:
+    double sea_dot(const double *x, const double *v, Py_ssize_t n)
     double sea_logistic_losses(const double *z, const double *sign,
                                const double *w, Py_ssize_t n, double *e,
                                double *loss)
@@ -814,7 +815,7 @@ cdef class BinarySupportSolver:
                     value = entry[2]
                     increment = self._entry_increment(positions, k, entry, lazy)
                     if lazy:
-                        residual_norm = sqrt(_dot(increment, increment, m))
+                        residual_norm = sqrt(sea_dot(increment, increment, m))
                     # A revisited support solved again after its eviction
                     # from the cache may differ at round-off: the first
                     # visit stays the best.
@@ -883,14 +884,6 @@ cdef class BinarySupportSolver:
         sea_logistic_derivatives(self.z, work.e, &self.y_view[0], w, self.n_samples,
                                  self.r, work.h)
         return self.r
-
-
-cdef inline double _dot(const double *a, const double *b, Py_ssize_t n):
-    cdef double total = 0.0
-    cdef Py_ssize_t i
-    for i in range(n):
-        total += a[i] * b[i]
-    return total
 
 
 cdef class SoftmaxLoss:
